@@ -1,0 +1,70 @@
+package oauth
+
+// This file is the contract package sim codes against. The implementation
+// files fill in the bodies in stubs.go (and delete it); keep these signatures.
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors of Authenticate; package sim answers each with 401.
+var (
+	ErrMissingToken = errors.New("oauth: no bearer token")
+	ErrTokenExpired = errors.New("oauth: token expired")
+	ErrInvalidToken = errors.New("oauth: invalid bearer token")
+)
+
+// App is a registered developer application (client).
+type App struct {
+	ClientID       string   `json:"client_id"`
+	ClientSecret   string   `json:"client_secret,omitempty"`
+	Name           string   `json:"name"`
+	RedirectURIs   []string `json:"redirect_uris"`    // exact URIs; an entry ending in "*" matches by prefix
+	AllowedOrigins []string `json:"allowed_origins"`  // e.g. "https://example.com"; partner registration checks the domain against these
+	Scopes         []string `json:"scopes"`           // scopes the app may request
+	Public         bool     `json:"public,omitempty"` // open-source app: PKCE, no secret, no partner token
+}
+
+// Principal is who a bearer token speaks for.
+type Principal struct {
+	Subject   string   // account id, or the client id for a partner token
+	ClientID  string   // azp
+	Scopes    []string // scp
+	Region    string   // ou_code of a user token ("NA", "EU", "CN"); "" for partner tokens
+	Partner   bool     // client_credentials token
+	ExpiresAt time.Time
+}
+
+// Tokens is the token endpoint's JSON answer.
+type Tokens struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	IDToken      string `json:"id_token,omitempty"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+	State        string `json:"state,omitempty"`
+}
+
+// AccountLookup resolves an account by id or email to its id and region.
+type AccountLookup func(idOrEmail string) (id, region string, ok bool)
+
+// Options configure the OAuth server.
+type Options struct {
+	Now       func() time.Time // the simulated clock; token lifetimes follow it
+	Lookup    AccountLookup
+	Audiences func() []string // the Fleet API base URLs put in "aud"
+	Issuer    string          // "iss"; default https://auth.tesla.com/oauth2/v3/nts
+	Seed      int64           // deterministic demo client id/secret and RSA key
+}
+
+// The Server's methods used by package sim (signatures are the contract):
+//
+//	func New(opts Options) (*Server, error)
+//	func (s *Server) Register(mux *http.ServeMux)   // /oauth2/v3/authorize (GET form, POST consent), /oauth2/v3/token, /_sim/tokens, /_sim/apps, jwks
+//	func (s *Server) Authenticate(r *http.Request) (Principal, error)
+//	func (s *Server) AddApp(a App)
+//	func (s *Server) App(clientID string) (App, bool)
+//	func (s *Server) DemoApp() App
+//	func (s *Server) Mint(account, clientID string, scopes []string) (Tokens, error) // a user token pair, as /_sim/tokens does
+//	func (s *Server) Stats() map[string]int                                          // token grants by type, refreshes, failures
