@@ -1,0 +1,26 @@
+// Package sim is the simulated Tesla cloud: one http.Handler per Fleet API
+// region (NA, EU, CN) serving Tesla's paths, envelope, errors, scopes,
+// regions, partner registration, rate limits and billing over a simulated
+// world (package world), a simulated OAuth server (package oauth) and the
+// vehicle side of the signed-command protocol (package vcp).
+//
+// The demo and every test run the product against it; nothing in the product
+// knows it is talking to a simulator — only base URLs differ.
+//
+// Each regional handler serves:
+//
+//   - /api/1/... — Tesla's Fleet API (see routes.go for the table). Requests
+//     pass, in order: fault injection, authentication, the partner
+//     registration of the app in this region (412), the user's region (421),
+//     scopes (403), the per-vehicle rate limit (429), the handler, and billing
+//     (every answer below 500 to an identified caller is counted).
+//   - /oauth2/v3/... — the OAuth server (package oauth).
+//   - /_ak/{domain} — the virtual-key pairing link, as if the owner tapped it
+//     in the Tesla app: the domain's hosted public key is fetched through
+//     Options.Resolver and added to the vehicle(s).
+//   - /_sim/... — unauthenticated JSON controls for tests and the demo
+//     (world, clock, faults, billing, keys, tokens, apps).
+//   - /status — "ok".
+//
+// Start serves the three regions on loopback listeners.
+package sim
