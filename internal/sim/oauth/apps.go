@@ -91,7 +91,7 @@ func normalizeApp(a App) App {
 		a.ClientSecret = ""
 	}
 	if a.Name == "" {
-		a.Name = "app " + a.ClientID[:8]
+		a.Name = "app " + a.ClientID
 	}
 	if len(a.Scopes) == 0 {
 		a.Scopes = AllScopes()

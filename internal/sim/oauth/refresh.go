@@ -119,10 +119,7 @@ func (s *Server) rotateLocked(token, clientID, region string, now time.Time) (*g
 		return nil, "", loginRequired("The refresh_token has been used or cycled out by a newer one")
 	}
 	g := e.grant
-	if e.usedAt.IsZero() {
-		if g.lastUsed != "" {
-			delete(s.refresh, g.lastUsed)
-		}
+	if e.usedAt.IsZero() { // the previous last-used token is dead now; the sweep drops it
 		e.usedAt = now
 		g.lastUsed, g.lastGen = token, e.gen
 	}
