@@ -1,0 +1,28 @@
+// Package fleet is the client for Tesla's Fleet API: OAuth2 login and token
+// rotation, regional base URLs with 421 recovery, typed responses for every
+// endpoint the product uses, REST vehicle and energy commands with parameter
+// validation, typed errors and a cost ledger priced with Tesla's table.
+//
+// # Decoding
+//
+// Every response object keeps the members it has no field for (and members
+// whose value does not fit the field's type) in its Extra map, so decoding a
+// response and encoding it again gives the same JSON. Scalars are pointers:
+// nil means "absent or null" (the exact form is kept in Extra). json.Marshal
+// of a typed response therefore gives back the raw JSON.
+//
+// # Errors
+//
+// Errors carry a class: check them with errors.Is against the Err* sentinels
+// (ErrAsleep, ErrRateLimited, ErrLoginRequired, …) and errors.As for details
+// (*APIError, *DecodeError, *ValidationError, *RefusedError, *AuthError,
+// *TransportError). Commands are never retried automatically; use
+// MayHaveSucceeded to tell whether a failed command may still have run.
+//
+// # Billing
+//
+// Every request is classified (data, command, wake, free) and reported to
+// Config.Ledger; Ledger keeps per-account, per-device, per-month counts and
+// prices them with Tesla's table (energy endpoints are free: Home Assistant's
+// documentation says energy APIs "are free to use at this time").
+package fleet
