@@ -157,6 +157,11 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	account := strings.TrimSpace(r.Form.Get("account"))
 	consented := r.Form["scopes"]
+	if !r.Form.Has("action") && !r.Form.Has("scopes") {
+		// Not our form (its buttons always send action): a programmatic
+		// submission of the original query plus account consents to all.
+		consented = req.scopes
+	}
 	var granted []string
 	for _, sc := range req.scopes {
 		if slices.Contains(consented, sc) {

@@ -118,6 +118,7 @@ func TestConsentChoices(t *testing.T) {
 			f := cloneValues(tc.form)
 			f.Set("account", tc.account)
 			f["scopes"] = tc.scopes
+			f.Set("action", "allow")
 			res := postForm(t, e.ts.URL+"/oauth2/v3/authorize", f)
 			if res.status != http.StatusBadRequest || res.location != "" || !strings.Contains(res.body, tc.want) {
 				t.Fatalf("%d location=%q body:\n%s", res.status, res.location, res.body)
@@ -129,6 +130,19 @@ func TestConsentChoices(t *testing.T) {
 		})
 	}
 
+	t.Run("programmatic submission of the query consents to all", func(t *testing.T) {
+		f := e.demoQuery("openid offline_access vehicle_cmds")
+		f.Set("account", euEmail)
+		res := postForm(t, e.ts.URL+"/oauth2/v3/authorize", f)
+		u, _ := url.Parse(res.location)
+		if res.status != http.StatusFound || !strings.HasPrefix(u.Query().Get("code"), "EU_") {
+			t.Fatalf("%d %s %s", res.status, res.location, res.body)
+		}
+		_, tok, _ := e.exchange(t, u.Query().Get("code"), nil)
+		if _, p := decodeJWT(t, tok.AccessToken); !jsonEqual(p["scp"], []string{"openid", "offline_access", "vehicle_cmds"}) || p["sub"] != euID {
+			t.Errorf("claims %v", p)
+		}
+	})
 	t.Run("deny", func(t *testing.T) {
 		f := cloneValues(base)
 		f.Set("action", "deny")

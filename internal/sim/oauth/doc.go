@@ -23,6 +23,13 @@
 //     scopes the app lacks are dropped, unknown scope names are invalid_scope.
 //     A refresh token is issued only with offline_access (Mint always issues
 //     one), an id token only with openid. Refreshed tokens keep the grant.
+//   - The consent form posts account, the checked scopes (multi) and the
+//     original query as hidden fields, plus action=allow|deny from its
+//     buttons. A POST with neither action nor scopes (a program submitting
+//     the original query plus account) consents to every requested scope.
+//   - The token endpoint takes client credentials in the form or as HTTP
+//     Basic auth; the audience parameter is accepted and ignored: every
+//     access token's aud is Options.Audiences() plus Tesla's userinfo URL.
 //   - Codes live 10 minutes and are single use; access tokens 8 hours
 //     (exp = iat + 28800); refresh rotation is described in refresh.go.
 //     All lifetimes follow Options.Now, the simulated clock.

@@ -148,3 +148,23 @@ func TestConcurrentRefresh(t *testing.T) {
 		t.Errorf("refreshes = %d", got)
 	}
 }
+
+// Expired codes and dead refresh tokens do not pile up.
+func TestSweep(t *testing.T) {
+	c := &clock{t: time.Unix(0, 0)}
+	s, _ := New(Options{Now: c.now})
+	g := &grant{accountID: "a", clientID: s.demoID}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range sweepEvery {
+		s.newRefreshLocked(g, 1, "NA", c.now())
+	}
+	s.codes["NA_old"] = &authCode{expiresAt: c.now().Add(codeTTL)}
+	c.advance(100 * 24 * time.Hour)
+	for range sweepEvery {
+		s.newRefreshLocked(g, 1, "NA", c.now())
+	}
+	if len(s.refresh) > sweepEvery+1 || len(s.codes) != 0 {
+		t.Errorf("%d refresh tokens and %d codes left", len(s.refresh), len(s.codes))
+	}
+}
