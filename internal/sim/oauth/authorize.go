@@ -170,7 +170,10 @@ func (s *Server) handleConsent(w http.ResponseWriter, r *http.Request) {
 	}
 	accountID, region, ok := s.lookup(account)
 	switch {
-	case account == "" || !ok:
+	case account == "":
+		s.renderConsent(w, http.StatusBadRequest, req, account, consented, "Enter the email of your Tesla account.")
+		return
+	case !ok:
 		s.renderConsent(w, http.StatusBadRequest, req, account, consented, "We could not find a Tesla account for "+account+".")
 		return
 	case len(granted) == 0:

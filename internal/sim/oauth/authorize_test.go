@@ -111,6 +111,7 @@ func TestConsentChoices(t *testing.T) {
 		{"unknown account", base, "nobody@example.com", []string{"openid"}, "could not find a Tesla account"},
 		{"markup in account is escaped", base, `<script>x</script>@e.com`, []string{"openid"}, "&lt;script&gt;"},
 		{"no scope", base, ownerEmail, nil, "Select at least one permission"},
+		{"no account", base, "", []string{"openid"}, "Enter the email"},
 		{"all scopes required", strictForm, ownerEmail, []string{"openid"}, "requires every requested permission"},
 	}
 	for _, tc := range tests {
