@@ -1,0 +1,46 @@
+// Package command sends commands to Tesla vehicles and energy sites: signed
+// through Tesla's vehicle-command SDK for cars that require the Vehicle Command
+// Protocol, plain REST through the Fleet API client for the others, with the
+// car woken first, one command at a time per vehicle, and every outcome mapped
+// to an error class.
+//
+// # Routing
+//
+// A vehicle's command_signing (from /api/1/products) picks the path:
+// "required" → signed; "allowed" → signed when our key is paired with the car
+// (asked once per VIN through fleet_status, refreshable), else REST; "off" →
+// REST. Signed commands run through vehicle.NewVehicle over our own
+// connector.FleetAPIConnector (connector.go), which posts every
+// RoutableMessage with fleet's SignedCommand, so base URL, auth, token refresh,
+// region recovery, the cost ledger and typed errors all come from package
+// fleet. Sessions are kept in the SDK's cache.SessionCache and persisted
+// through a SessionStore, so a restart needs no new handshake.
+//
+// # Waking
+//
+// Before a command to a vehicle that is not known to be online the Commander
+// reads the vehicle (free), then sends wake_up and polls GET /vehicles/{vin}
+// with a 5, 10, 15 s backoff (about 30 s in all). Commands to one VIN are
+// serialised; a single wake serves every command queued behind it, and a
+// failed wake fails those queued commands too instead of waking again. A 408
+// from a command means the Fleet API could not reach the car, so the car did
+// not get the command: the vehicle is marked asleep, woken, and the command is
+// sent once more. No other error is retried: a command that may have run is
+// never sent twice.
+//
+// # Commands
+//
+// Every vehicle command is one row of a table (table.go): its name, the REST
+// command and body, the SDK method and the domain (VCSEC or INFOTAINMENT) it
+// needs. Parameters are validated before anything is sent.
+//
+// # Errors
+//
+// Errors carry a class (ErrKeyNotPaired, ErrSigningRequired, ErrMissingScope,
+// ErrAsleep, ErrWakeFailed, ErrWakeTimeout, ErrRateLimited, ErrBusy,
+// ErrRefused, ErrTimeout, ErrInvalidArgument, ErrNotSupported, ErrFailed) and
+// keep their cause, so errors.Is and errors.As also reach the fleet and SDK
+// errors underneath. MayHaveSucceeded tells "may have run" apart from
+// "certainly failed"; benign refusals (already_set, not_charging, requested)
+// are success.
+package command

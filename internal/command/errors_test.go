@@ -1,0 +1,90 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/teslamotors/vehicle-command/pkg/protocol"
+	verrors "github.com/teslamotors/vehicle-command/pkg/protocol/protobuf/errors"
+	universal "github.com/teslamotors/vehicle-command/pkg/protocol/protobuf/universalmessage"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
+)
+
+func TestErrorMapping(t *testing.T) {
+	c := newCommander(t, fastConfig(newFake(t), nil))
+	rateLimited := fmt.Errorf("%w: %w", &fleet.APIError{Status: 429, Method: "POST", RetryAfter: 30 * time.Second}, fleet.ErrRateLimited)
+	for _, tc := range []struct {
+		name   string
+		err    error
+		sent   bool
+		class  error  // nil: success
+		also   error  // still reachable with errors.Is
+		reason string // for ErrRefused
+		maybe  bool
+	}{
+		{"key not paired", protocol.ErrKeyNotPaired, false, ErrKeyNotPaired, protocol.ErrKeyNotPaired, "", false},
+		{"nominal benign", &protocol.NominalError{Details: protocol.NewError("car could not execute command: already_set", false, false)}, true, nil, nil, "", false},
+		{"nominal refusal", &protocol.NominalError{Details: protocol.NewError("car could not execute command: is_charging", false, false)}, true, ErrRefused, nil, "is_charging", false},
+		{"vcsec refusal", &protocol.NominalError{Details: &protocol.NominalVCSECError{Details: &verrors.NominalError{GenericError: verrors.GenericError_E_GENERICERROR_CLOSURES_OPEN}}}, true, ErrRefused, nil, "GENERICERROR_CLOSURES_OPEN", false},
+		{"rest benign", &fleet.RefusedError{Reason: "not_charging"}, true, nil, nil, "", false},
+		{"rest refusal", &fleet.RefusedError{Reason: "disconnected"}, true, ErrRefused, fleet.ErrRefused, "disconnected", false},
+		{"busy", protocol.ErrBusy, true, ErrBusy, protocol.ErrBusy, "", false},
+		{"busy fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_BUSY}, true, ErrBusy, nil, "", false},
+		{"other fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_REMOTE_ACCESS_DISABLED}, true, ErrFailed, nil, "", false},
+		{"mtu fault may have run", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_RESPONSE_MTU_EXCEEDED}, true, ErrFailed, nil, "", true},
+		{"rate limited", rateLimited, true, ErrRateLimited, fleet.ErrRateLimited, "", false},
+		{"missing scope", apiError(403, fleet.ErrMissingScope), true, ErrMissingScope, fleet.ErrMissingScope, "", false},
+		{"signing required", apiError(403, fleet.ErrSigningRequired), true, ErrSigningRequired, fleet.ErrSigningRequired, "", false},
+		{"asleep", errAsleep408, true, ErrAsleep, fleet.ErrAsleep, "", false},
+		{"5xx after sending", apiError(500, fleet.ErrServer), true, ErrFailed, fleet.ErrServer, "", true},
+		{"5xx on the handshake", apiError(500, fleet.ErrServer), false, ErrFailed, fleet.ErrServer, "", false},
+		{"deadline after sending", &protocol.CommandError{Err: context.DeadlineExceeded, PossibleSuccess: true}, true, ErrTimeout, context.DeadlineExceeded, "", true},
+		{"deadline before sending", context.DeadlineExceeded, false, ErrTimeout, context.DeadlineExceeded, "", false},
+		{"422", &sendError{err: apiError(422, fleet.ErrProtocolNotSupported), sdk: protocol.ErrProtocolNotSupported}, false, ErrNotSupported, protocol.ErrProtocolNotSupported, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := c.classify("cmd", vinA, tc.err, tc.sent)
+			if tc.class == nil {
+				if err != nil {
+					t.Fatalf("err = %v, want success", err)
+				}
+				return
+			}
+			if !errors.Is(err, tc.class) {
+				t.Fatalf("err = %v, want class %v", err, tc.class)
+			}
+			if tc.also != nil && !errors.Is(err, tc.also) {
+				t.Fatalf("err = %v lost its cause %v", err, tc.also)
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Reason != tc.reason {
+				t.Fatalf("reason = %q, want %q", e.Reason, tc.reason)
+			}
+			if MayHaveSucceeded(err) != tc.maybe {
+				t.Fatalf("MayHaveSucceeded = %v, want %v", MayHaveSucceeded(err), tc.maybe)
+			}
+		})
+	}
+	err := c.classify("cmd", vinA, rateLimited, true)
+	if RetryAfter(err) != 30*time.Second || !contains(err.Error(), "retry after 30s") {
+		t.Fatalf("RetryAfter = %v (%v)", RetryAfter(err), err)
+	}
+	var nominal *protocol.NominalError
+	if err := c.classify("cmd", vinA, &protocol.NominalError{Details: errors.New("car could not execute command: x")}, true); !errors.As(err, &nominal) {
+		t.Fatal("errors.As to the SDK's NominalError must still work")
+	}
+}
+
+func TestWakeErrorsKeepTheirCause(t *testing.T) {
+	f := newFake(t)
+	c := newCommander(t, fastConfig(f, nil))
+	// Unknown VIN: the free check and wake_up both 404.
+	err := c.WakeUp(context.Background(), "NOSUCHVIN")
+	if !errors.Is(err, ErrWakeFailed) || !errors.Is(err, fleet.ErrNotFound) {
+		t.Fatalf("err = %v, want ErrWakeFailed wrapping fleet.ErrNotFound", err)
+	}
+}
