@@ -83,7 +83,6 @@ type vehicle struct {
 	remoteStartUntil    time.Time
 	name                string
 	swInstallAt         time.Time // scheduled install start (zero = none)
-	swInstallingSince   time.Time
 	homelinkDeviceCount float64
 }
 

@@ -47,6 +47,9 @@ func (v *vehicle) step(w *World, from, to time.Time) {
 	} else {
 		v.chargerKW = 0
 	}
+	if v.chargingState == "Complete" {
+		drainKW = 0 // a plugged-in car at its limit runs on wall power
+	}
 	before := v.level
 	v.level += (gainKW - drainKW) * dt / v.capacityKWh * 100
 	v.lifetimeKWh += drainKW * dt

@@ -119,12 +119,3 @@ func (w *World) vehicleByVIN(vin string) *vehicle {
 	}
 	return nil
 }
-
-func (w *World) siteByID(id int64) *site {
-	for _, s := range w.sites {
-		if s.id == id {
-			return s
-		}
-	}
-	return nil
-}
