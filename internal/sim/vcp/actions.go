@@ -117,8 +117,16 @@ func climateCalls(va *carserver.VehicleAction) (calls []call, reason string, ok 
 		a := m.SetCabinOverheatProtectionAction
 		return one("set_cabin_overheat_protection", map[string]any{"on": a.GetOn(), "fan_only": a.GetFanOnly()}), "", true
 	case *carserver.VehicleAction_SetCopTempAction:
-		// The SDK (and its REST proxy) send cop_temp N as enum value N.
-		return one("set_cop_temp", map[string]any{"cop_temp": float64(m.SetCopTempAction.GetCopActivationTemp())}), "", true
+		// REST cop_temp 0/1/2 = low (30 °C) / medium (35) / high (40).
+		switch m.SetCopTempAction.GetCopActivationTemp() {
+		case carserver.ClimateState_CopActivationTempLow:
+			return one("set_cop_temp", map[string]any{"cop_temp": 0.0}), "", true
+		case carserver.ClimateState_CopActivationTempMedium:
+			return one("set_cop_temp", map[string]any{"cop_temp": 1.0}), "", true
+		case carserver.ClimateState_CopActivationTempHigh:
+			return one("set_cop_temp", map[string]any{"cop_temp": 2.0}), "", true
+		}
+		return nil, reasonInvalid, true
 	case *carserver.VehicleAction_HvacSeatHeaterActions:
 		calls, reason := seatHeaterCalls(m.HvacSeatHeaterActions)
 		return calls, reason, true

@@ -77,7 +77,7 @@ func TestActionMapping(t *testing.T) {
 		{"cop", va(&carserver.VehicleAction_SetCabinOverheatProtectionAction{SetCabinOverheatProtectionAction: &carserver.SetCabinOverheatProtectionAction{On: true, FanOnly: true}}),
 			[]call{{"set_cabin_overheat_protection", m{"on": true, "fan_only": true}}}},
 		{"cop temp", va(&carserver.VehicleAction_SetCopTempAction{SetCopTempAction: &carserver.SetCopTempAction{CopActivationTemp: carserver.ClimateState_CopActivationTempMedium}}),
-			[]call{{"set_cop_temp", m{"cop_temp": 2.0}}}},
+			[]call{{"set_cop_temp", m{"cop_temp": 1.0}}}},
 		{"bioweapon", va(&carserver.VehicleAction_HvacBioweaponModeAction{HvacBioweaponModeAction: &carserver.HvacBioweaponModeAction{On: true}}),
 			[]call{{"set_bioweapon_mode", m{"on": true, "manual_override": false}}}},
 		{"sentry", va(&carserver.VehicleAction_VehicleControlSetSentryModeAction{VehicleControlSetSentryModeAction: &carserver.VehicleControlSetSentryModeAction{On: true}}),
@@ -90,10 +90,12 @@ func TestActionMapping(t *testing.T) {
 			Action: &carserver.VehicleControlWindowAction_Close{Close: void}}}), []call{{"window_control", m{"command": "close"}}}},
 		{"sunroof vent", va(&carserver.VehicleAction_VehicleControlSunroofOpenCloseAction{VehicleControlSunroofOpenCloseAction: &carserver.VehicleControlSunroofOpenCloseAction{
 			Action: &carserver.VehicleControlSunroofOpenCloseAction_Vent{Vent: void}}}), []call{{"sun_roof_control", m{"state": "vent"}}}},
+		{"sunroof open", va(&carserver.VehicleAction_VehicleControlSunroofOpenCloseAction{VehicleControlSunroofOpenCloseAction: &carserver.VehicleControlSunroofOpenCloseAction{
+			Action: &carserver.VehicleControlSunroofOpenCloseAction_Open{Open: void}}}), []call{{"sun_roof_control", m{"state": "vent"}}}},
 		{"sunroof level 0", va(&carserver.VehicleAction_VehicleControlSunroofOpenCloseAction{VehicleControlSunroofOpenCloseAction: &carserver.VehicleControlSunroofOpenCloseAction{
 			SunroofLevel: &carserver.VehicleControlSunroofOpenCloseAction_AbsoluteLevel{AbsoluteLevel: 0}}}), []call{{"sun_roof_control", m{"state": "close"}}}},
 		{"sunroof level 15", va(&carserver.VehicleAction_VehicleControlSunroofOpenCloseAction{VehicleControlSunroofOpenCloseAction: &carserver.VehicleControlSunroofOpenCloseAction{
-			SunroofLevel: &carserver.VehicleControlSunroofOpenCloseAction_AbsoluteLevel{AbsoluteLevel: 15}}}), []call{{"sun_roof_control", m{"state": "vent", "percent": 15.0}}}},
+			SunroofLevel: &carserver.VehicleControlSunroofOpenCloseAction_AbsoluteLevel{AbsoluteLevel: 15}}}), []call{{"sun_roof_control", m{"state": "vent"}}}},
 		{"homelink", va(&carserver.VehicleAction_VehicleControlTriggerHomelinkAction{VehicleControlTriggerHomelinkAction: &carserver.VehicleControlTriggerHomelinkAction{
 			Location: &carserver.LatLong{Latitude: 37.5, Longitude: -122.25}}}), []call{{"trigger_homelink", m{"lat": 37.5, "lon": -122.25}}}},
 		{"play", va(&carserver.VehicleAction_MediaPlayAction{MediaPlayAction: &carserver.MediaPlayAction{}}), []call{{"media_toggle_playback", nil}}},
@@ -102,7 +104,7 @@ func TestActionMapping(t *testing.T) {
 		{"next fav", va(&carserver.VehicleAction_MediaNextFavorite{MediaNextFavorite: &carserver.MediaNextFavorite{}}), []call{{"media_next_fav", nil}}},
 		{"prev fav", va(&carserver.VehicleAction_MediaPreviousFavorite{MediaPreviousFavorite: &carserver.MediaPreviousFavorite{}}), []call{{"media_prev_fav", nil}}},
 		{"volume", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{
-			MediaVolume: &carserver.MediaUpdateVolume_VolumeAbsoluteFloat{VolumeAbsoluteFloat: 7}}}), []call{{"adjust_volume", m{"volume": 7.0}}}},
+			MediaVolume: &carserver.MediaUpdateVolume_VolumeAbsoluteFloat{VolumeAbsoluteFloat: float32(7.0 * 10 / 11)}}}), []call{{"adjust_volume", m{"volume": 7.0}}}},
 		{"volume up", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{
 			MediaVolume: &carserver.MediaUpdateVolume_VolumeDelta{VolumeDelta: 1}}}), []call{{"media_volume_up", nil}}},
 		{"volume down", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{
@@ -146,12 +148,13 @@ func TestActionMapping(t *testing.T) {
 
 func TestInvalidActions(t *testing.T) {
 	for name, a := range map[string]*carserver.VehicleAction{
-		"empty":          {},
-		"nil":            nil,
-		"charge unknown": va(&carserver.VehicleAction_ChargingStartStopAction{ChargingStartStopAction: &carserver.ChargingStartStopAction{}}),
-		"window unknown": va(&carserver.VehicleAction_VehicleControlWindowAction{VehicleControlWindowAction: &carserver.VehicleControlWindowAction{}}),
-		"no seats":       va(&carserver.VehicleAction_HvacSeatHeaterActions{HvacSeatHeaterActions: &carserver.HvacSeatHeaterActions{}}),
-		"volume zero":    va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{}}),
+		"empty":           {},
+		"nil":             nil,
+		"charge unknown":  va(&carserver.VehicleAction_ChargingStartStopAction{ChargingStartStopAction: &carserver.ChargingStartStopAction{}}),
+		"window unknown":  va(&carserver.VehicleAction_VehicleControlWindowAction{VehicleControlWindowAction: &carserver.VehicleControlWindowAction{}}),
+		"no seats":        va(&carserver.VehicleAction_HvacSeatHeaterActions{HvacSeatHeaterActions: &carserver.HvacSeatHeaterActions{}}),
+		"cop unspecified": va(&carserver.VehicleAction_SetCopTempAction{SetCopTempAction: &carserver.SetCopTempAction{}}),
+		"volume zero":     va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{}}),
 	} {
 		if calls, reason := actionCalls(a); calls != nil || reason == "" {
 			t.Errorf("%s: calls = %+v, reason %q", name, calls, reason)

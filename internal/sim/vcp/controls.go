@@ -1,6 +1,10 @@
 package vcp
 
-import "github.com/teslamotors/vehicle-command/pkg/protocol/protobuf/carserver"
+import (
+	"math"
+
+	"github.com/teslamotors/vehicle-command/pkg/protocol/protobuf/carserver"
+)
 
 // controlCalls maps the vehicle-control, security, media and software
 // actions.
@@ -77,7 +81,9 @@ func controlCalls(va *carserver.VehicleAction) ([]call, string) {
 	case *carserver.VehicleAction_MediaUpdateVolume:
 		switch v := m.MediaUpdateVolume.GetMediaVolume().(type) {
 		case *carserver.MediaUpdateVolume_VolumeAbsoluteFloat:
-			return one("adjust_volume", map[string]any{"volume": f32(v.VolumeAbsoluteFloat)}), ""
+			// The protobuf volume is on the SDK's 0–10 scale, REST's on 0–11.
+			vol := math.Round(float64(v.VolumeAbsoluteFloat)*11/10*1000) / 1000
+			return one("adjust_volume", map[string]any{"volume": vol}), ""
 		case *carserver.MediaUpdateVolume_VolumeDelta:
 			// Only the sign of the delta matters: one step up or down.
 			if v.VolumeDelta > 0 {
@@ -100,29 +106,24 @@ func controlCalls(va *carserver.VehicleAction) ([]call, string) {
 	return nil, reasonUnsupported
 }
 
-// sunroofCalls maps a sunroof action to sun_roof_control{state}: an explicit
-// vent/close/open action wins; an absolute level 0 closes, 100 opens and
-// anything between vents (with the level as "percent"); a delta vents or
-// closes by its sign.
+// sunroofCalls maps a sunroof action to sun_roof_control{state} in the REST
+// vocabulary (vent, close; "stop" has no protobuf form): an explicit vent or
+// open action vents, close closes; an absolute level 0 closes and any other
+// level vents; a delta vents or closes by its sign.
 func sunroofCalls(a *carserver.VehicleControlSunroofOpenCloseAction) ([]call, string) {
 	state := func(s string) []call { return one("sun_roof_control", map[string]any{"state": s}) }
 	switch a.GetAction().(type) {
-	case *carserver.VehicleControlSunroofOpenCloseAction_Vent:
+	case *carserver.VehicleControlSunroofOpenCloseAction_Vent, *carserver.VehicleControlSunroofOpenCloseAction_Open:
 		return state("vent"), ""
 	case *carserver.VehicleControlSunroofOpenCloseAction_Close:
 		return state("close"), ""
-	case *carserver.VehicleControlSunroofOpenCloseAction_Open:
-		return state("open"), ""
 	}
 	switch l := a.GetSunroofLevel().(type) {
 	case *carserver.VehicleControlSunroofOpenCloseAction_AbsoluteLevel:
-		switch {
-		case l.AbsoluteLevel <= 0:
+		if l.AbsoluteLevel <= 0 {
 			return state("close"), ""
-		case l.AbsoluteLevel >= 100:
-			return state("open"), ""
 		}
-		return one("sun_roof_control", map[string]any{"state": "vent", "percent": float64(l.AbsoluteLevel)}), ""
+		return state("vent"), ""
 	case *carserver.VehicleControlSunroofOpenCloseAction_DeltaLevel:
 		if l.DeltaLevel > 0 {
 			return state("vent"), ""
