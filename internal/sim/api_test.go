@@ -188,3 +188,19 @@ func TestUnregisteredApp412(t *testing.T) {
 	}
 	wantBody(t, body, `{"error":"Account `+app.ClientID+` must be registered in the current region `+e.s.URLs["NA"]+`, please see https://developer.tesla.com/docs/fleet-api/endpoints/partner-endpoints#register"}`)
 }
+
+// Open-source (public) apps cannot get partner tokens, so they are not held
+// to partner registration.
+func TestPublicAppNeedsNoRegistration(t *testing.T) {
+	e := startEnv(t, nil)
+	b := e.ctl("POST", "/_sim/apps", map[string]any{"name": "OSS app", "public": true,
+		"redirect_uris": []string{"http://127.0.0.1:*"}, "scopes": allScopes})
+	var app struct {
+		ClientID string `json:"client_id"`
+	}
+	mustJSON(t, b, &app)
+	tok := e.tokenFor(app.ClientID, "vehicle_device_data")
+	if st, body := e.do("GET", "NA", "/api/1/products", tok, nil); st != 200 {
+		t.Errorf("public app: %d %s", st, body)
+	}
+}

@@ -74,7 +74,7 @@ func (h *regionHandler) prepare(w http.ResponseWriter, r *http.Request, rt *rout
 		if !p.Partner {
 			return nil, false, newError(http.StatusForbidden, msgExpectedPartner, "")
 		}
-	} else if _, ok := h.c.partners.lookup(h.region, p.ClientID); !ok {
+	} else if _, ok := h.c.partners.lookup(h.region, p.ClientID); !ok && !h.c.publicApp(p.ClientID) {
 		return nil, false, &apiError{Status: http.StatusPreconditionFailed, Bare: true,
 			Code: fmt.Sprintf("Account %s must be registered in the current region %s, please see https://developer.tesla.com/docs/fleet-api/endpoints/partner-endpoints#register",
 				p.ClientID, h.c.BaseURL(h.region))}
@@ -132,6 +132,14 @@ func (h *regionHandler) prepare(w http.ResponseWriter, r *http.Request, rt *rout
 		}
 	}
 	return c, true, nil
+}
+
+// publicApp reports whether the client is an open-source (PKCE) app. Such
+// apps cannot get partner tokens, so cannot register; they are exempt from
+// the 412 check.
+func (c *Cloud) publicApp(clientID string) bool {
+	a, ok := c.auth.App(clientID)
+	return ok && a.Public
 }
 
 func isJSON(ct string) bool {
