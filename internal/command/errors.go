@@ -53,10 +53,20 @@ func (e *Error) Error() string {
 	if e.VIN != "" {
 		b.WriteString(" " + e.VIN)
 	}
-	b.WriteString(": " + e.Class.Error())
+	b.WriteString(": " + e.detail())
+	return b.String()
+}
+
+// detail is the message without the operation and VIN.
+func (e *Error) detail() string {
+	var b strings.Builder
+	b.WriteString(e.Class.Error())
+	var inner *Error
 	switch {
 	case e.Reason != "":
 		b.WriteString(": " + e.Reason)
+	case errors.As(e.Err, &inner):
+		b.WriteString(": " + inner.detail())
 	case e.Err != nil && e.Err.Error() != e.Class.Error():
 		b.WriteString(": " + e.Err.Error())
 	}

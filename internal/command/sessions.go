@@ -89,22 +89,21 @@ type sessions struct {
 	loaded bool
 }
 
-// get returns the cache, loading it on first use. A missing or unreadable
-// export only costs a handshake, so it is logged, not returned.
+// get returns the cache, loading it on first use. A missing, unreadable or
+// unloadable export only costs a handshake per domain, so it is logged and
+// the cache starts empty.
 func (s *sessions) get(ctx context.Context) *cache.SessionCache {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.loaded {
 		return s.cache
 	}
-	s.cache = cache.New(0)
+	s.cache, s.loaded = cache.New(0), true
 	data, err := s.store.LoadSessions(ctx)
 	if err != nil {
-		// Not loaded: try again before the next command.
-		s.log.Warn("command: loading session cache failed", "err", err)
+		s.log.Warn("command: loading session cache failed, starting empty", "err", err)
 		return s.cache
 	}
-	s.loaded = true
 	if len(bytes.TrimSpace(data)) == 0 {
 		return s.cache
 	}

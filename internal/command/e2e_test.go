@@ -1,0 +1,432 @@
+package command_test
+
+// End-to-end tests: the Commander over the real fleet client against the
+// simulated Tesla cloud (internal/sim), whose cars verify signed commands as
+// a car does. The sim clock is manual (Speed 0): a waking car comes online
+// when the test advances the clock, which it does from the Progress hook.
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/teslafleet/teslafleet/internal/command"
+	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/sim"
+	"github.com/teslafleet/teslafleet/internal/sim/world"
+)
+
+const (
+	appDomain = "app.example.com"
+	wakeDelay = 10 * time.Second
+)
+
+var allScopes = []string{"openid", "offline_access", "vehicle_device_data", "vehicle_location",
+	"vehicle_cmds", "vehicle_charging_cmds", "energy_device_data", "energy_cmds"}
+
+type e2e struct {
+	t      testing.TB
+	s      *sim.Server
+	fleet  *fleet.Client
+	token  string
+	m3     string // command_signing "required"
+	ms     string // command_signing "off"
+	keyPEM []byte // our private key
+	pubPEM []byte // our public key, hosted for /_ak pairing
+}
+
+func startE2E(t testing.TB) *e2e {
+	t.Helper()
+	e := &e2e{t: t}
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalECPrivateKey(ec)
+	e.keyPEM = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+	pub, _ := x509.MarshalPKIXPublicKey(&ec.PublicKey)
+	e.pubPEM = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
+
+	// The app's own host serving its public key, as the product does.
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/appspecific/com.tesla.3p.public-key.pem" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(e.pubPEM)
+	}))
+	t.Cleanup(host.Close)
+
+	s, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 3, WakeDelay: wakeDelay, Resolver: map[string]string{appDomain: host.URL}})
+	if err != nil {
+		t.Fatalf("sim: %v", err)
+	}
+	t.Cleanup(s.Close)
+	e.s = s
+	tok, err := s.MintToken("owner@example.com", allScopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.token = tok.AccessToken
+	e.fleet = fleet.New(fleet.Config{BaseURLs: map[fleet.Region]string{fleet.RegionNA: s.URLs["NA"]}}, fleet.StaticToken(tok.AccessToken))
+	p, err := e.fleet.Products(context.Background())
+	if err != nil {
+		t.Fatalf("products: %v", err)
+	}
+	for _, v := range p.Vehicles() {
+		switch {
+		case v.SigningRequired():
+			e.m3 = *v.VIN
+		case v.CommandSigning != nil && *v.CommandSigning == "off":
+			e.ms = *v.VIN
+		}
+	}
+	if e.m3 == "" || e.ms == "" {
+		t.Fatal("demo vehicles not found")
+	}
+	return e
+}
+
+// commander builds a Commander; advance makes a waking car come online by
+// moving the sim clock at each poll.
+func (e *e2e) commander(store command.SessionStore, advance bool) *command.Commander {
+	e.t.Helper()
+	key, err := command.ParsePrivateKey(e.keyPEM)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	cfg := command.Config{
+		Fleet:       e.fleet,
+		Key:         key,
+		Sessions:    store,
+		Domain:      appDomain,
+		WakeBackoff: []time.Duration{time.Millisecond, time.Millisecond, time.Millisecond},
+	}
+	if advance {
+		cfg.Progress = func(p command.Progress) {
+			if p.Stage == command.StagePolling {
+				e.s.World().Advance(wakeDelay)
+			}
+		}
+	}
+	c, err := command.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// control calls a /_sim/ control and decodes its answer into out (if not nil).
+func (e *e2e) control(method, path string, body, out any) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, e.s.URLs["NA"]+path, rd)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		e.t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			e.t.Fatalf("%s %s: %v", method, path, err)
+		}
+	}
+}
+
+func (e *e2e) pair(vin string) {
+	e.control("POST", "/_sim/vehicles/"+vin+"/keys", map[string]string{"public_key": string(e.pubPEM)}, nil)
+}
+
+func (e *e2e) setVehicle(vin string, p world.VehiclePatch) {
+	e.t.Helper()
+	if err := e.s.World().SetVehicle(vin, p); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *e2e) handshakes(vin string) int {
+	var st struct {
+		Handshakes int `json:"handshakes"`
+	}
+	e.control("GET", "/_sim/vehicles/"+vin+"/protocol", nil, &st)
+	return st.Handshakes
+}
+
+func (e *e2e) billing(vin string) map[string]int {
+	var b struct {
+		ByVehicle map[string]map[string]int `json:"by_vehicle"`
+	}
+	e.control("GET", "/_sim/billing", nil, &b)
+	return b.ByVehicle[vin]
+}
+
+// data reads vehicle_data through the API and returns section.key.
+func (e *e2e) data(vin string) map[string]map[string]any {
+	e.t.Helper()
+	req, _ := http.NewRequest("GET", e.s.URLs["NA"]+"/api/1/vehicles/"+vin+"/vehicle_data", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Response map[string]any `json:"response"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != 200 {
+		e.t.Fatalf("vehicle_data: %d %v", resp.StatusCode, err)
+	}
+	out := map[string]map[string]any{}
+	for k, v := range body.Response {
+		if m, ok := v.(map[string]any); ok {
+			out[k] = m
+		}
+	}
+	return out
+}
+
+func TestE2ECommandsTakeEffect(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	ctx := context.Background()
+	for _, vin := range []string{e.m3, e.ms} { // signed, then REST
+		t.Run(map[string]string{e.m3: "signed", e.ms: "rest"}[vin], func(t *testing.T) {
+			c := e.commander(&command.MemorySessionStore{}, true)
+			plugged, level := true, 40.0
+			e.setVehicle(vin, world.VehiclePatch{PluggedIn: &plugged, BatteryLevel: &level})
+			for _, step := range []struct {
+				cmd     command.Command
+				section string
+				key     string
+				want    any
+			}{
+				{command.Lock(), "vehicle_state", "locked", true},
+				{command.Unlock(), "vehicle_state", "locked", false},
+				{command.SetChargeLimit(81), "charge_state", "charge_limit_soc", 81.0},
+				{command.SetChargingAmps(13), "charge_state", "charge_current_request", 13.0},
+				{command.ChargeStop(), "", "", nil}, // plugged in: it may be charging already
+				{command.ChargeStart(), "charge_state", "charging_state", "Charging"},
+				{command.ChargeStop(), "charge_state", "charging_state", "Stopped"},
+				{command.ClimateOn(), "climate_state", "is_climate_on", true},
+				{command.SetTemps(22, 22), "climate_state", "driver_temp_setting", 22.0},
+				{command.ClimateOff(), "climate_state", "is_climate_on", false},
+				{command.ActuateTrunk(), "vehicle_state", "rt", 1.0},
+				{command.ActuateTrunk(), "vehicle_state", "rt", 0.0},
+				{command.OpenFrunk(), "vehicle_state", "ft", 1.0},
+				{command.SetSentryMode(true), "vehicle_state", "sentry_mode", true},
+				{command.VentWindows(nil), "vehicle_state", "fd_window", 1.0},
+				{command.CloseWindows(nil), "vehicle_state", "fd_window", 0.0},
+				{command.SetSeatHeater(command.SeatFrontLeft, 3), "climate_state", "seat_heater_left", 3.0},
+				{command.OpenChargePort(), "charge_state", "charge_port_door_open", true},
+			} {
+				if err := c.Send(ctx, vin, step.cmd); err != nil {
+					t.Fatalf("%s: %v", step.cmd.Name(), err)
+				}
+				if step.section == "" {
+					continue
+				}
+				got := e.data(vin)[step.section][step.key]
+				if step.key == "charging_state" && step.want == "Charging" && got == "Starting" {
+					got = "Charging"
+				}
+				if got != step.want {
+					t.Fatalf("after %s: %s.%s = %v, want %v", step.cmd.Name(), step.section, step.key, got, step.want)
+				}
+			}
+		})
+	}
+	if hs := e.handshakes(e.m3); hs != 2 {
+		t.Errorf("handshakes = %d, want 2 (VCSEC and INFOTAINMENT once each)", hs)
+	}
+}
+
+func TestE2EUnpairedKeyNamesThePairingLink(t *testing.T) {
+	e := startE2E(t)
+	c := e.commander(nil, true)
+	err := c.Lock(context.Background(), e.m3)
+	if !errors.Is(err, command.ErrKeyNotPaired) {
+		t.Fatalf("err = %v, want ErrKeyNotPaired", err)
+	}
+	if !strings.Contains(err.Error(), "https://tesla.com/_ak/"+appDomain) {
+		t.Fatalf("message %q lacks the pairing link", err)
+	}
+	// The owner opens the link: the sim fetches our hosted key and pairs it.
+	e.control("GET", "/_ak/"+appDomain+"?vin="+e.m3, nil, nil)
+	if err := c.Lock(context.Background(), e.m3); err != nil {
+		t.Fatalf("after pairing: %v", err)
+	}
+}
+
+func TestE2EEpochChangeResyncsSilently(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	c := e.commander(nil, true)
+	ctx := context.Background()
+	if err := c.Lock(ctx, e.m3); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ClimateOn(ctx, e.m3); err != nil {
+		t.Fatal(err)
+	}
+	e.control("POST", "/_sim/vehicles/"+e.m3+"/reboot", map[string]string{"domain": ""}, nil)
+	if err := c.Unlock(ctx, e.m3); err != nil {
+		t.Fatalf("after reboot: %v", err)
+	}
+	if err := c.ClimateOff(ctx, e.m3); err != nil {
+		t.Fatalf("after reboot: %v", err)
+	}
+	d := e.data(e.m3)
+	if d["vehicle_state"]["locked"] != false || d["climate_state"]["is_climate_on"] != false {
+		t.Fatalf("commands after the reboot did not run: %v %v", d["vehicle_state"]["locked"], d["climate_state"]["is_climate_on"])
+	}
+}
+
+func TestE2ERESTToRequiredVehicleNeedsSigning(t *testing.T) {
+	e := startE2E(t)
+	ctx := context.Background()
+	_, err := e.fleet.Command(ctx, e.m3, "door_lock", nil)
+	if !errors.Is(err, fleet.ErrSigningRequired) {
+		t.Fatalf("fleet REST to a required car: %v, want fleet.ErrSigningRequired", err)
+	}
+	// A Commander without a key cannot reach it either, and says why.
+	c, err := command.New(command.Config{Fleet: e.fleet, Domain: appDomain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.MarkState(e.m3, "online")
+	if err := c.Lock(ctx, e.m3); !errors.Is(err, command.ErrSigningRequired) {
+		t.Fatalf("err = %v, want ErrSigningRequired", err)
+	}
+}
+
+func TestE2EBurstToSleepingCarWakesOnce(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	asleep := "asleep"
+	e.setVehicle(e.m3, world.VehiclePatch{State: &asleep})
+	e.control("DELETE", "/_sim/billing", nil, nil)
+	c := e.commander(nil, true)
+	cmds := []command.Command{command.Lock(), command.ClimateOn(), command.SetChargeLimit(77), command.FlashLights(), command.SetSentryMode(true)}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(cmds))
+	for _, cmd := range cmds {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- c.Send(context.Background(), e.m3, cmd)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w := e.billing(e.m3)["wakes"]; w != 1 {
+		t.Fatalf("wakes billed = %d, want 1", w)
+	}
+	d := e.data(e.m3)
+	if d["vehicle_state"]["locked"] != true || d["charge_state"]["charge_limit_soc"] != 77.0 || d["vehicle_state"]["sentry_mode"] != true {
+		t.Fatalf("not every command ran: %v", d["vehicle_state"])
+	}
+}
+
+func TestE2EWakeTimeoutSaysSoWithoutRetrying(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	asleep := "asleep"
+	e.setVehicle(e.m3, world.VehiclePatch{State: &asleep})
+	e.control("DELETE", "/_sim/billing", nil, nil)
+	c := e.commander(nil, false) // the clock never moves: the car never wakes
+	err := c.ChargeStart(context.Background(), e.m3)
+	if !errors.Is(err, command.ErrWakeTimeout) || command.MayHaveSucceeded(err) {
+		t.Fatalf("err = %v, want a certain ErrWakeTimeout", err)
+	}
+	b := e.billing(e.m3)
+	if b["wakes"] != 1 || b["commands"] != 0 {
+		t.Fatalf("billing = %v, want 1 wake and no command", b)
+	}
+}
+
+func TestE2ESessionCacheSurvivesRestart(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	store := command.FileSessionStore{Path: filepath.Join(t.TempDir(), "sessions.json")}
+	ctx := context.Background()
+	first := e.commander(store, true)
+	if err := first.Lock(ctx, e.m3); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.SetChargeLimit(ctx, e.m3, 70); err != nil {
+		t.Fatal(err)
+	}
+	before := e.handshakes(e.m3)
+	if before != 2 {
+		t.Fatalf("handshakes = %d, want 2", before)
+	}
+	second := e.commander(store, true) // the restart
+	if err := second.Unlock(ctx, e.m3); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.SetChargeLimit(ctx, e.m3, 72); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.handshakes(e.m3); after != before {
+		t.Fatalf("handshakes after restart = %d, want %d (none new)", after, before)
+	}
+}
+
+func TestE2EEnergyCommands(t *testing.T) {
+	e := startE2E(t)
+	c := e.commander(nil, false)
+	p, err := e.fleet.Products(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites := p.EnergySites()
+	if len(sites) == 0 || sites[0].EnergySiteID == nil {
+		t.Fatal("no energy site")
+	}
+	id := *sites[0].EnergySiteID
+	ctx := context.Background()
+	for name, err := range map[string]error{
+		"backup":  c.SetBackupReserve(ctx, id, 35),
+		"mode":    c.SetOperationMode(ctx, id, command.ModeSelfConsumption),
+		"storm":   c.SetStormMode(ctx, id, false),
+		"export":  c.SetGridImportExport(ctx, id, command.GridImportExport{CustomerPreferredExportRule: command.ExportPVOnly}),
+		"invalid": fmt.Errorf("%w", c.SetBackupReserve(ctx, id, 120)),
+	} {
+		if name == "invalid" {
+			if !errors.Is(err, command.ErrInvalidArgument) {
+				t.Errorf("invalid: %v", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
