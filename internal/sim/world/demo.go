@@ -61,6 +61,11 @@ func (w *World) loadDemo() error {
 			v.chargerKW = v.chargePowerKW()
 		}
 		v.gpsAsOf = now.Unix()
+		if vs := section(doc, "vehicle_state", false); vs != nil {
+			for i, tire := range []string{"fl", "fr", "rl", "rr"} {
+				vs["tpms_last_seen_pressure_time_"+tire] = now.Add(-time.Duration(40+7*i) * time.Minute).Unix()
+			}
+		}
 		w.addVehicle(a, v)
 	}
 	var sd struct {

@@ -120,8 +120,12 @@ func (h *history) add(t time.Time, e energy, tz *time.Location) {
 	h.compact(start, tz)
 }
 
-// compact folds 5-minute buckets older than the retention into daily ones.
+// compact folds 5-minute buckets older than the retention into daily ones,
+// a day's worth at a time.
 func (h *history) compact(now time.Time, tz *time.Location) {
+	if len(h.fine) == 0 || now.Sub(h.fine[0].start) <= fineRetention+24*time.Hour {
+		return
+	}
 	cut := 0
 	for cut < len(h.fine) && now.Sub(h.fine[cut].start) > fineRetention {
 		b := h.fine[cut]
@@ -134,7 +138,7 @@ func (h *history) compact(now time.Time, tz *time.Location) {
 		cut++
 	}
 	if cut > 0 {
-		h.fine = append(h.fine[:0:0], h.fine[cut:]...)
+		h.fine = h.fine[:copy(h.fine, h.fine[cut:])]
 	}
 }
 

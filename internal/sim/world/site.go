@@ -29,6 +29,8 @@ type site struct {
 	reserve              float64 // %
 	mode                 string
 	storm                bool
+	stormActive          bool
+	stormUntil           time.Time
 	disallowGridCharge   bool
 	exportRule           string
 	offGridReserve       float64
@@ -150,11 +152,14 @@ func (s *site) productAt() map[string]any {
 		setp(out, "energy_left", round(s.energyWh, 2))
 		setp(out, "total_pack_energy", s.capacityWh)
 		setp(out, "percentage_charged", round(s.percentage(), 2))
-		setp(out, "battery_power", math.Round(s.batteryW))
+		setp(out, "battery_power", whole(s.batteryW))
 	}
 	setp(out, "storm_mode_enabled", s.storm)
 	return out
 }
+
+// whole rounds a power to whole watts (never -0).
+func whole(x float64) float64 { return math.Round(x) + 0 }
 
 func (s *site) percentage() float64 {
 	if s.capacityWh <= 0 {
@@ -169,10 +174,10 @@ func (w *World) Products(accountID string) []map[string]any {
 	defer w.mu.Unlock()
 	now := w.catchUp()
 	a := w.account(accountID)
-	if a == nil {
-		return nil
-	}
 	out := []map[string]any{}
+	if a == nil {
+		return out
+	}
 	for _, p := range a.products {
 		if p.vehicle != nil {
 			out = append(out, p.vehicle.summaryAt(p.vehicle.stateAt(now, w.opts.IdleSleep)))
@@ -223,7 +228,7 @@ func (s *site) renderLive(now time.Time) {
 		s.liveDoc = map[string]any{}
 	}
 	ld := s.liveDoc
-	solar, battery, load := math.Round(s.solarW), math.Round(s.batteryW), math.Round(s.loadW)
+	solar, battery, load := whole(s.solarW), whole(s.batteryW), whole(s.loadW)
 	ld["solar_power"] = solar
 	ld["battery_power"] = battery
 	ld["load_power"] = load
@@ -237,12 +242,12 @@ func (s *site) renderLive(now time.Time) {
 	ld["grid_services_power"] = 0
 	ld["generator_power"] = 0
 	ld["island_status"] = "on_grid"
-	ld["storm_mode_active"] = false
+	ld["storm_mode_active"] = s.stormActive
 	ld["timestamp"] = now.In(s.tz).Format("2006-01-02T15:04:05-07:00")
 	wcs := []any{}
 	for _, wc := range s.wcs {
 		m := map[string]any{"din": wc.din, "wall_connector_state": wc.state,
-			"wall_connector_fault_state": wc.fault, "wall_connector_power": math.Round(wc.powerW)}
+			"wall_connector_fault_state": wc.fault, "wall_connector_power": whole(wc.powerW)}
 		if wc.vin != "" {
 			m["vin"] = wc.vin
 		}

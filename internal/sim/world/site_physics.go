@@ -24,6 +24,7 @@ func (s *site) step(w *World, from, to time.Time) {
 // ending at t: the grid closes the balance solar + grid + battery = load.
 func (s *site) powers(w *World, t time.Time, dt float64) (solar, load, battery float64) {
 	s.stepWeather(w, dt)
+	s.stepStorm(w, t, dt)
 	if s.hasSolar {
 		solar = s.solarPeakW * clearSky(t, s.lat, s.lon) * (1 - 0.75*s.cloud)
 	}
@@ -101,8 +102,8 @@ func (s *site) dispatch(t time.Time, solar, load, dt float64) float64 {
 	surplus := solar - load
 	gridCharge := !(s.disallowGridCharge && s.hasSolar)
 	mode := s.mode
-	if s.storm && mode != "backup" && stormWatch(t) {
-		mode = "backup"
+	if s.stormActive {
+		mode = "backup" // Storm Watch fills the battery
 	}
 
 	charge := 0.0 // W into the battery
@@ -141,8 +142,21 @@ func (s *site) dispatch(t time.Time, solar, load, dt float64) float64 {
 	return math.Min(discharge, maxOut)
 }
 
-// stormWatch reports whether a storm is forecast at t (none in this world).
-func stormWatch(time.Time) bool { return false }
+// stepStorm runs Storm Watch: with storm mode enabled, a seeded severe-weather
+// alert about once a fortnight keeps the battery full for six hours.
+func (s *site) stepStorm(w *World, t time.Time, dt float64) {
+	if !s.storm || !s.hasBattery {
+		s.stormActive = false
+		return
+	}
+	if s.stormActive && !t.Before(s.stormUntil) {
+		s.stormActive = false
+	}
+	if !s.stormActive && w.rng.Float64() < dt/(14*24) {
+		s.stormActive, s.stormUntil = true, t.Add(6*time.Hour)
+		s.cloudTarget = 0.9
+	}
+}
 
 // clearSky is the fraction (0–1) of the array's peak a clear sky gives at t.
 func clearSky(t time.Time, lat, lon float64) float64 {

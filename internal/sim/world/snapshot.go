@@ -46,16 +46,17 @@ func (w *World) Snapshot() map[string]any {
 	for _, s := range w.sites {
 		wcs := []any{}
 		for _, wc := range s.wcs {
-			wcs = append(wcs, map[string]any{"din": wc.din, "vin": wc.vin, "state": wc.state, "power": math.Round(wc.powerW)})
+			wcs = append(wcs, map[string]any{"din": wc.din, "vin": wc.vin, "state": wc.state, "power": whole(wc.powerW)})
 		}
 		sites = append(sites, map[string]any{
 			"id":                     s.id,
 			"account":                s.owner.ID,
 			"site_name":              str(s.product, "site_name", ""),
-			"solar_power":            math.Round(s.solarW),
-			"load_power":             math.Round(s.loadW),
-			"battery_power":          math.Round(s.batteryW),
-			"grid_power":             math.Round(s.loadW) - math.Round(s.solarW) - math.Round(s.batteryW),
+			"solar_power":            whole(s.solarW),
+			"load_power":             whole(s.loadW),
+			"battery_power":          whole(s.batteryW),
+			"grid_power":             whole(s.loadW) - whole(s.solarW) - whole(s.batteryW),
+			"storm_mode_active":      s.stormActive,
 			"percentage_charged":     round(s.percentage(), 3),
 			"energy_left":            round(s.energyWh, 2),
 			"backup_reserve_percent": s.reserve,

@@ -186,10 +186,10 @@ func (w *World) Vehicles(accountID string) []map[string]any {
 	defer w.mu.Unlock()
 	now := w.catchUp()
 	a := w.account(accountID)
-	if a == nil {
-		return nil
-	}
 	out := []map[string]any{}
+	if a == nil {
+		return out
+	}
 	for _, p := range a.products {
 		if p.vehicle != nil {
 			out = append(out, p.vehicle.summaryAt(p.vehicle.stateAt(now, w.opts.IdleSleep)))
@@ -258,9 +258,23 @@ func (w *World) VehicleData(accountID, tag string, q DataQuery) (map[string]any,
 		}
 	}
 	delete(out, "closures_state")
-	if ds, ok := out["drive_state"].(map[string]any); ok && !q.Location {
+	delete(out, "location_data")
+	ds, hasDrive := out["drive_state"].(map[string]any)
+	switch {
+	case hasDrive && !q.Location:
 		for _, f := range locationFields {
 			delete(ds, f)
+		}
+	case !hasDrive && q.Location && want["location_data"]:
+		// location_data alone: drive_state with only the location fields
+		if full := section(v.doc, "drive_state", false); full != nil {
+			loc := map[string]any{}
+			for _, f := range append(locationFields, "gps_as_of", "timestamp") {
+				if val, ok := full[f]; ok {
+					loc[f] = deepCopy(val)
+				}
+			}
+			out["drive_state"] = loc
 		}
 	}
 	return out, nil
@@ -279,6 +293,7 @@ func wantedSections(endpoints []string) (map[string]bool, error) {
 		switch e {
 		case "":
 		case "location_data", "location_state":
+			want["location_data"] = true
 		case "closures_state":
 			want[e] = true
 		case "vehicle_data_combo":
