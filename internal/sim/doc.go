@@ -22,5 +22,12 @@
 //     (world, clock, faults, billing, keys, tokens, apps).
 //   - /status — "ok".
 //
+// Faults injected through POST /_sim/faults apply to every path but /_sim/
+// and /status (so also to the OAuth endpoints and /_ak), before
+// authentication. A faulted answer below 500 is billed like a real one when
+// the caller's token is valid. Answers 412 and 421 are not billed (the
+// request never reached the region's data); every other answer below 500 to
+// an authenticated caller is, 408 and 429 included.
+//
 // Start serves the three regions on loopback listeners.
 package sim
