@@ -240,6 +240,9 @@ func (c *Commander) sendOne(ctx context.Context, v *car, cmd Command, ticket uin
 		if werr := c.ensureOnline(ctx, v, c.wakeTicket(v)); werr != nil {
 			return werr
 		}
+		if signed, err = c.route(ctx, v, cmd); err != nil {
+			return err
+		}
 		err = c.exec(ctx, v, cmd, signed)
 	}
 	if err == nil {
