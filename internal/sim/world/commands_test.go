@@ -207,3 +207,79 @@ func TestDriveMovesTheCar(t *testing.T) {
 		t.Fatal("location without location_data")
 	}
 }
+
+// TestVocabulary: every REST command the integration, the Python library or
+// the signed-command mapping sends is known (never ErrInvalidCommand).
+func TestVocabulary(t *testing.T) {
+	names := []string{
+		"actuate_trunk", "add_charge_schedule", "add_precondition_schedule", "adjust_volume",
+		"auto_conditioning_start", "auto_conditioning_stop", "batch_remove_charge_schedules",
+		"batch_remove_precondition_schedules", "cancel_software_update", "charge_max_range",
+		"charge_port_door_close", "charge_port_door_open", "charge_standard", "charge_start",
+		"charge_stop", "clear_pin_to_drive_admin", "close_tonneau", "door_lock", "door_unlock",
+		"erase_user_data", "flash_lights", "guest_mode", "honk_horn", "keep_accessory_power_mode",
+		"media_next_fav", "media_next_track", "media_prev_fav", "media_prev_track",
+		"media_toggle_playback", "media_volume_down", "media_volume_up", "navigation_gps_request",
+		"navigation_request", "navigation_sc_request", "navigation_waypoints_request", "open_tonneau",
+		"remote_auto_seat_climate_request", "remote_auto_steering_wheel_heat_climate_request",
+		"remote_boombox", "remote_seat_cooler_request", "remote_seat_heater_request",
+		"remote_start_drive", "remote_steering_wheel_heat_level_request",
+		"remote_steering_wheel_heater_request", "remove_charge_schedule", "remove_precondition_schedule",
+		"reset_pin_to_drive_pin", "reset_valet_pin", "schedule_software_update", "set_bioweapon_mode",
+		"set_cabin_overheat_protection", "set_charge_limit", "set_charging_amps",
+		"set_climate_keeper_mode", "set_cop_temp", "set_low_power_mode", "set_pin_to_drive",
+		"set_preconditioning_max", "set_scheduled_charging", "set_scheduled_departure",
+		"set_sentry_mode", "set_temps", "set_valet_mode", "set_vehicle_name", "speed_limit_activate",
+		"speed_limit_clear_pin", "speed_limit_clear_pin_admin", "speed_limit_deactivate",
+		"speed_limit_set_limit", "stop_tonneau", "sun_roof_control", "trigger_homelink",
+		"upcoming_calendar_entries", "window_control",
+	}
+	w, _ := demo(t, 1)
+	for _, n := range names {
+		if _, err := w.Command(DemoModelS, n, map[string]any{}); errors.Is(err, ErrInvalidCommand) {
+			t.Errorf("%s is not a known command", n)
+		}
+	}
+}
+
+func TestSpeedLimitAndSchedules(t *testing.T) {
+	w, acct := demo(t, 1)
+	steps := []struct {
+		cmd    string
+		params map[string]any
+		want   CommandResult
+		err    error
+	}{
+		{"speed_limit_set_limit", map[string]any{"limit_mph": 65.0}, CommandResult{Result: true}, nil},
+		{"speed_limit_set_limit", map[string]any{"limit_mph": 20}, CommandResult{}, ErrInvalidParam},
+		{"speed_limit_activate", map[string]any{"pin": "1234"}, CommandResult{Result: true}, nil},
+		{"speed_limit_deactivate", map[string]any{"pin": "9999"}, CommandResult{Reason: "incorrect pin"}, nil},
+		{"speed_limit_deactivate", map[string]any{"pin": "1234"}, CommandResult{Result: true}, nil},
+		{"speed_limit_activate", map[string]any{"pin": 1234}, CommandResult{}, ErrInvalidParam},
+		{"add_charge_schedule", map[string]any{"id": 0.0, "days_of_week": "Monday,Friday", "enabled": true, "lat": 34.0, "lon": -118.0, "start_enabled": true, "start_time": 90.0}, CommandResult{Result: true}, nil},
+		{"remove_charge_schedule", map[string]any{"id": 1717200000}, CommandResult{Result: true}, nil},
+		{"remove_charge_schedule", map[string]any{"id": 1717200000}, CommandResult{Reason: "not_found"}, nil},
+		{"open_tonneau", nil, CommandResult{Reason: "not_supported"}, nil},
+	}
+	for _, s := range steps {
+		got, err := w.Command(DemoModel3, s.cmd, s.params)
+		if s.err != nil {
+			if !errors.Is(err, s.err) {
+				t.Fatalf("%s %v: err = %v", s.cmd, s.params, err)
+			}
+			continue
+		}
+		if err != nil || got != s.want {
+			t.Fatalf("%s %v = %+v, %v; want %+v", s.cmd, s.params, got, err, s.want)
+		}
+	}
+	d := jsonRound(t, mustData(t, w, acct, DemoModel3, DataQuery{Endpoints: []string{"vehicle_state", "charge_schedule_data"}})).(map[string]any)
+	sl := sec(t, sec(t, d, "vehicle_state"), "speed_limit_mode")
+	if sl["current_limit_mph"] != 65.0 || sl["active"] != false || sl["pin_code_set"] != true {
+		t.Errorf("speed_limit_mode = %v", sl)
+	}
+	list := sec(t, d, "charge_schedule_data")["charge_schedules"].([]any)
+	if len(list) != 1 || list[0].(map[string]any)["days_of_week"] != 34.0 || list[0].(map[string]any)["start_time"] != 90.0 {
+		t.Errorf("charge_schedules = %v", list)
+	}
+}

@@ -25,7 +25,9 @@ func TestSiteCommands(t *testing.T) {
 			func(i map[string]any) bool { return section(i, "user_settings", false)["storm_mode_enabled"] == false }},
 		{"storm bad", "storm_mode", map[string]any{"enabled": 3}, ErrInvalidParam, nil},
 		{"export rule", "grid_import_export", map[string]any{"customer_preferred_export_rule": "never"}, nil,
-			func(i map[string]any) bool { return section(i, "components", false)["customer_preferred_export_rule"] == "never" }},
+			func(i map[string]any) bool {
+				return section(i, "components", false)["customer_preferred_export_rule"] == "never"
+			}},
 		{"grid charge", "grid_import_export", map[string]any{"disallow_charge_from_grid_with_solar_installed": false}, nil,
 			func(i map[string]any) bool {
 				return section(i, "components", false)["disallow_charge_from_grid_with_solar_installed"] == false

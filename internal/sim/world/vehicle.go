@@ -84,6 +84,7 @@ type vehicle struct {
 	name                string
 	swInstallAt         time.Time // scheduled install start (zero = none)
 	homelinkDeviceCount float64
+	speedPin            string // Speed Limit Mode PIN ("" = none known)
 }
 
 // newVehicle builds a vehicle from its documents; summary may be nil (then

@@ -217,6 +217,35 @@ var baseCommands = map[string]cmdFunc{
 		c.v.swInstallAt = time.Time{}
 		return ok()
 	},
+	"open_tonneau":           tonneau(),
+	"close_tonneau":          tonneau(),
+	"stop_tonneau":           tonneau(),
+	"speed_limit_activate":   speedLimitPin(true),
+	"speed_limit_deactivate": speedLimitPin(false),
+	"speed_limit_clear_pin": func(c cmd) (CommandResult, error) {
+		pin, err := pStrReq(c.p, "pin")
+		if err != nil {
+			return CommandResult{}, err
+		}
+		if c.v.speedPin != "" && pin != c.v.speedPin {
+			return refuse("incorrect pin")
+		}
+		return clearSpeedPin(c)
+	},
+	"speed_limit_clear_pin_admin": clearSpeedPin,
+	"speed_limit_set_limit": func(c cmd) (CommandResult, error) {
+		mph, err := pNumReq(c.p, "limit_mph")
+		if err != nil {
+			return CommandResult{}, err
+		}
+		sl := section(c.sec("vehicle_state"), "speed_limit_mode", true)
+		lo, hi := num(sl, "min_limit_mph", 50), num(sl, "max_limit_mph", 120)
+		if mph < lo || mph > hi {
+			return CommandResult{}, paramError("limit_mph must be %v–%v", lo, hi)
+		}
+		sl["current_limit_mph"] = mph
+		return ok()
+	},
 	"guest_mode":                   boolParam("enable"),
 	"set_low_power_mode":           boolParam("enable"),
 	"keep_accessory_power_mode":    boolParam("enable"),
@@ -230,6 +259,44 @@ var baseCommands = map[string]cmdFunc{
 	"navigation_sc_request":        noop(),
 	"navigation_waypoints_request": noop(),
 	"upcoming_calendar_entries":    noop(),
+}
+
+// tonneau moves a Cybertruck's tonneau cover; other cars have none.
+func tonneau() cmdFunc {
+	return func(c cmd) (CommandResult, error) {
+		if str(section(c.v.doc, "vehicle_config", false), "car_type", "") != "cybertruck" {
+			return refuse("not_supported")
+		}
+		return ok()
+	}
+}
+
+// speedLimitPin turns Speed Limit Mode on or off with its PIN; the first
+// activation sets the PIN.
+func speedLimitPin(on bool) cmdFunc {
+	return func(c cmd) (CommandResult, error) {
+		pin, err := pStrReq(c.p, "pin")
+		if err != nil {
+			return CommandResult{}, err
+		}
+		if len(pin) != 4 {
+			return CommandResult{}, paramError("pin must be 4 digits")
+		}
+		if c.v.speedPin != "" && pin != c.v.speedPin {
+			return refuse("incorrect pin")
+		}
+		c.v.speedPin = pin
+		sl := section(c.sec("vehicle_state"), "speed_limit_mode", true)
+		sl["active"], sl["pin_code_set"] = on, true
+		return ok()
+	}
+}
+
+func clearSpeedPin(c cmd) (CommandResult, error) {
+	c.v.speedPin = ""
+	sl := section(c.sec("vehicle_state"), "speed_limit_mode", true)
+	sl["active"], sl["pin_code_set"] = false, false
+	return ok()
 }
 
 // noop accepts a command that changes nothing the API shows.

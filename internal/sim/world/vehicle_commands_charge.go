@@ -186,8 +186,9 @@ var scheduleCommands = map[string]cmdFunc{
 
 // daysMask parses days_of_week: "All", "Weekdays", "Monday,Tuesday" or a bitmask.
 func daysMask(raw any) (int, bool) {
-	if f, isNum := raw.(float64); isNum {
-		return int(f), f >= 0 && f <= 127
+	if _, isStr := raw.(string); !isStr {
+		f, isNum := toFloat(raw)
+		return int(f), isNum && f >= 0 && f <= 127
 	}
 	s, isStr := raw.(string)
 	if !isStr {
@@ -201,6 +202,7 @@ func daysMask(raw any) (int, bool) {
 	for _, part := range strings.Split(s, ",") {
 		part = strings.ToLower(strings.TrimSpace(part))
 		switch {
+		case part == "":
 		case part == "all":
 			mask |= 127
 		case part == "weekdays":
@@ -238,8 +240,8 @@ func addSchedule(sectionName, listKey, maxKey string) cmdFunc {
 		if err != nil {
 			return CommandResult{}, err
 		}
-		if !hasID {
-			id = float64(c.now.Unix())
+		if !hasID || id <= 0 {
+			id = float64(c.now.Unix()) // a new schedule
 		}
 		entry := map[string]any{"id": int64(id), "name": str(c.p, "name", ""), "days_of_week": mask,
 			"enabled": enabled, "latitude": lat, "longitude": lon, "one_time": flag(c.p, "one_time", false)}
