@@ -3,6 +3,7 @@ package world
 import (
 	"math"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 )
@@ -180,5 +181,50 @@ func BenchmarkAdvanceWeek(b *testing.B) {
 	for b.Loop() {
 		w := NewDemo(Options{Seed: 1, Start: testStart})
 		w.Advance(7 * 24 * time.Hour)
+	}
+}
+
+// TestConcurrentUse exercises every public method from several goroutines
+// on a running clock (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	real := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); real = real.Add(time.Second); return real }
+	w := newWorld(Options{Seed: 3, Start: testStart, Speed: 600}, clock)
+	if err := w.loadDemo(); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := w.Account(DemoEmail)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				w.Products(a.ID)
+				if d, err := w.VehicleData(a.ID, DemoModelS, DataQuery{}); err == nil {
+					d["charge_state"].(map[string]any)["battery_level"] = -1 // callers own their copies
+				}
+				w.Command(DemoModelS, "flash_lights", nil)
+				w.WakeUp(a.ID, DemoModel3)
+				w.LiveStatus(a.ID, DemoSiteID)
+				w.CalendarHistory(a.ID, DemoSiteID, HistoryQuery{Kind: "energy", Period: "day"})
+				w.SiteCommand(a.ID, DemoSiteID, "backup", map[string]any{"backup_reserve_percent": g * 10})
+				w.Snapshot()
+				if g == 0 {
+					w.Advance(time.Minute)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	w.SetSpeed(0)
+	online := "online"
+	if err := w.SetVehicle(DemoModelS, VehiclePatch{State: &online}); err != nil {
+		t.Fatal(err)
+	}
+	d := mustData(t, w, a.ID, DemoModelS, DataQuery{})
+	if num(sec(t, d, "charge_state"), "battery_level", -1) < 0 {
+		t.Fatal("a caller's edit leaked into the world")
 	}
 }
