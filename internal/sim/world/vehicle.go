@@ -85,6 +85,7 @@ type vehicle struct {
 	swInstallAt         time.Time // scheduled install start (zero = none)
 	homelinkDeviceCount float64
 	speedPin            string // Speed Limit Mode PIN ("" = none known)
+	installing          bool   // a software update is being installed
 }
 
 // newVehicle builds a vehicle from its documents; summary may be nil (then
@@ -203,7 +204,7 @@ func (v *vehicle) loadTyped() {
 // blocked reports whether something keeps the car awake.
 func (v *vehicle) blocked() bool {
 	return v.chargingState == "Charging" || v.chargingState == "Starting" ||
-		v.userPresent || v.sentry || v.driving || v.climateOn
+		v.userPresent || v.sentry || v.driving || v.climateOn || v.installing
 }
 
 // stateAt is the connectivity state at t, applying due transitions without

@@ -256,8 +256,9 @@ func (w *World) VehicleData(accountID, tag string, q DataQuery) (map[string]any,
 			out["vehicle_state"] = cl
 		}
 	}
-	delete(out, "closures_state")
-	delete(out, "location_data")
+	if want["vehicle_data_combo"] {
+		out["vehicle_data"] = v.comboBlob(now, q.Location)
+	}
 	ds, hasDrive := out["drive_state"].(map[string]any)
 	switch {
 	case hasDrive && !q.Location:
@@ -296,6 +297,7 @@ func wantedSections(endpoints []string) (map[string]bool, error) {
 		case "closures_state":
 			want[e] = true
 		case "vehicle_data_combo":
+			want[e] = true
 			for _, s := range vehicleSections {
 				want[s] = true
 			}

@@ -107,6 +107,7 @@ func (v *vehicle) stepDrive(w *World, to time.Time, dt float64) float64 {
 
 // stepSoftware runs a scheduled software installation.
 func (v *vehicle) stepSoftware(to time.Time) {
+	v.installing = false
 	if v.swInstallAt.IsZero() || to.Before(v.swInstallAt) {
 		return
 	}
@@ -128,6 +129,10 @@ func (v *vehicle) stepSoftware(to time.Time) {
 		delete(su, "scheduled_time_ms")
 		v.swInstallAt = time.Time{}
 		return
+	}
+	v.installing = true
+	if v.state == "asleep" {
+		v.state, v.waking = "online", false // the car wakes to install
 	}
 	set(su, "status", "installing")
 	set(su, "install_perc", int(math.Max(1, float64(done)/float64(dur)*100)))

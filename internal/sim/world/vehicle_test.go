@@ -1,9 +1,13 @@
 package world
 
 import (
+	"encoding/base64"
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/teslamotors/vehicle-command/pkg/protocol/protobuf/carserver"
+	"google.golang.org/protobuf/proto"
 )
 
 func TestDemoProducts(t *testing.T) {
@@ -156,5 +160,48 @@ func TestWakeDelayOptionAndOffline(t *testing.T) {
 	}
 	if s := "dozing"; w.SetVehicle(DemoModelS, VehiclePatch{State: &s}) == nil {
 		t.Fatal("bad state accepted")
+	}
+}
+
+func TestSoftwareUpdateInstalls(t *testing.T) {
+	w, acct := demo(t, 1)
+	if r, err := w.Command(DemoModelS, "schedule_software_update", map[string]any{"offset_sec": 0}); err != nil || !r.Result {
+		t.Fatal(r, err)
+	}
+	w.Advance(20 * time.Minute)
+	su := sec(t, sec(t, mustData(t, w, acct, DemoModelS, DataQuery{Endpoints: []string{"vehicle_state"}}), "vehicle_state"), "software_update")
+	if su["status"] != "installing" || num(su, "install_perc", 0) < 30 {
+		t.Fatalf("software_update while installing = %v", su)
+	}
+	w.Advance(30 * time.Minute)
+	vs := sec(t, mustData(t, w, acct, DemoModelS, DataQuery{Endpoints: []string{"vehicle_state"}}), "vehicle_state")
+	if vs["car_version"] != "2024.38.6 7a1f0c3e9b2d" || sec(t, vs, "software_update")["status"] != "" {
+		t.Fatalf("after the install: %v, %v", vs["car_version"], vs["software_update"])
+	}
+}
+
+func TestVehicleDataCombo(t *testing.T) {
+	w, acct := demo(t, 1)
+	d := mustData(t, w, acct, DemoModel3, DataQuery{Endpoints: []string{"vehicle_data_combo", "location_data"}, Location: true})
+	blob, ok := d["vehicle_data"].(string)
+	if !ok {
+		t.Fatalf("no vehicle_data blob: %v", d["vehicle_data"])
+	}
+	raw, err := base64.StdEncoding.DecodeString(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vd carserver.VehicleData
+	if err := proto.Unmarshal(raw, &vd); err != nil {
+		t.Fatal(err)
+	}
+	if vd.GetChargeState().GetBatteryLevel() != 58 || vd.GetChargeState().GetChargingState().GetCharging() == nil ||
+		vd.GetLocationState().GetLatitude() == 0 || !vd.GetClosuresState().GetLocked() {
+		t.Fatalf("decoded = %v", &vd)
+	}
+	for _, s := range []string{"charge_state", "climate_state", "vehicle_state", "charge_schedule_data"} {
+		if _, ok := d[s]; !ok {
+			t.Errorf("combo lacks %s", s)
+		}
 	}
 }
