@@ -100,8 +100,9 @@ type bucket struct {
 // history keeps 5-minute buckets for recent days and daily buckets (site
 // local days) for older ones.
 type history struct {
-	fine  []bucket // ascending, 5-minute aligned
-	daily []bucket // ascending, local midnight aligned
+	fine      []bucket      // ascending, 5-minute aligned
+	daily     []bucket      // ascending, local midnight aligned
+	retention time.Duration // how long 5-minute buckets are kept; 0 = fineRetention
 }
 
 const (
@@ -123,11 +124,15 @@ func (h *history) add(t time.Time, e energy, tz *time.Location) {
 // compact folds 5-minute buckets older than the retention into daily ones,
 // a day's worth at a time.
 func (h *history) compact(now time.Time, tz *time.Location) {
-	if len(h.fine) == 0 || now.Sub(h.fine[0].start) <= fineRetention+24*time.Hour {
+	keep := h.retention
+	if keep <= 0 {
+		keep = fineRetention
+	}
+	if len(h.fine) == 0 || now.Sub(h.fine[0].start) <= keep+24*time.Hour {
 		return
 	}
 	cut := 0
-	for cut < len(h.fine) && now.Sub(h.fine[cut].start) > fineRetention {
+	for cut < len(h.fine) && now.Sub(h.fine[cut].start) > keep {
 		b := h.fine[cut]
 		day := localMidnight(b.start, tz)
 		if n := len(h.daily); n > 0 && h.daily[n-1].start.Equal(day) {

@@ -129,7 +129,8 @@ func TestWallConnectorFollowsTheCar(t *testing.T) {
 
 func TestCalendarHistoryPeriods(t *testing.T) {
 	w, acct := demo(t, 3)
-	w.Advance(50 * 24 * time.Hour)
+	w.sites[0].hist.retention = 5 * 24 * time.Hour // fold into days sooner than the default
+	w.Advance(12 * 24 * time.Hour)
 	for _, tc := range []struct {
 		period  string
 		min     int
@@ -163,7 +164,7 @@ func TestCalendarHistoryPeriods(t *testing.T) {
 	if h, _ := w.CalendarHistory(acct, DemoSiteID, q); len(h["time_series"].([]any)) != 288 {
 		t.Errorf("a past day has %d samples", len(h["time_series"].([]any)))
 	}
-	q.End = w.Now().Add(-45 * 24 * time.Hour)
+	q.End = w.Now().Add(-9 * 24 * time.Hour)
 	if h, _ := w.CalendarHistory(acct, DemoSiteID, q); len(h["time_series"].([]any)) != 1 {
 		t.Errorf("an old day has %d samples", len(h["time_series"].([]any)))
 	}
