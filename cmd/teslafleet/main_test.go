@@ -120,6 +120,9 @@ func TestDemoSignsInAndFollowsStates(t *testing.T) {
 	waitFor(t, out, regexp.MustCompile(`Signed in as owner@example\.com`))
 	waitFor(t, out, regexp.MustCompile(`vehicle  Midnight .*command signing required`))
 	waitFor(t, out, regexp.MustCompile(`vehicle  Voyager .*command signing off`))
+	waitFor(t, out, regexp.MustCompile(`Midnight +set charge limit 85% +\(signed\) ok`))
+	waitFor(t, out, regexp.MustCompile(`Voyager +set charge limit 85% +\(REST\) ok`))
+	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Midnight .* limit 85%`))
 	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Midnight .* battery \d+%`))
 	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Home .* solar .* kW`))
 	if code := stop(); code != exitOK {

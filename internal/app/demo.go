@@ -26,7 +26,8 @@ const DemoAccount = "owner@example.com"
 
 // RunDemo starts the simulated Tesla cloud in-process, signs in through its
 // OAuth server as a user would (authorization code flow with a loopback
-// callback), lists the account's products and follows the vehicles' and
+// callback), lists the account's products, registers and pairs a command
+// key and sends a few commands (signed where the car requires it), follows the vehicles' and
 // energy sites' states on out until ctx ends; then it prints what the API
 // calls would have cost.
 func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
@@ -39,7 +40,19 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: o.Seed, Speed: o.Speed, Fixtures: o.Fixtures, Logger: o.Logger})
+	keys, err := newKeyPair()
+	if err != nil {
+		return fmt.Errorf("generate the command key: %w", err)
+	}
+	keyURL, stopKeyHost, err := hostPublicKey(keys.publicPEM)
+	if err != nil {
+		return err
+	}
+	defer stopKeyHost()
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{
+		Seed: o.Seed, Speed: o.Speed, Fixtures: o.Fixtures, Logger: o.Logger,
+		Resolver: map[string]string{demoDomain: keyURL},
+	})
 	if err != nil {
 		return fmt.Errorf("start the simulated Tesla cloud: %w", err)
 	}
@@ -79,6 +92,13 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		return fmt.Errorf("list products: %w", err)
 	}
 	printProducts(out, products)
+
+	commander, err := setUpCommands(ctx, cfg, oauth, client, keys, srv.URLs["NA"]+"/_ak/"+demoDomain, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Commands:\n")
+	demoCommands(ctx, commander, products, out)
 
 	err = follow(ctx, client, products, o.Interval, out)
 	printCost(out, ledger.Totals())

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/teslafleet/teslafleet/internal/command"
+	"github.com/teslafleet/teslafleet/internal/fleet"
+)
+
+// demoDomain is the domain the demo registers: one of the simulated demo
+// app's allowed origins.
+const demoDomain = "teslafleet.local"
+
+// setUpCommands does what an owner does once so that signed commands work:
+// register the app's public key with Tesla (a partner token and
+// POST partner_accounts, which fetches the hosted key), and pair it with
+// the vehicles by opening https://tesla.com/_ak/<domain> in the Tesla app
+// (simPairURL stands in for that tap). It returns a Commander.
+func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *keyPair, simPairURL string, out io.Writer) (*command.Commander, error) {
+	tok, err := oa.PartnerToken(ctx, client.Region())
+	if err != nil {
+		return nil, fmt.Errorf("partner token: %w", err)
+	}
+	acct, err := fleet.New(cfg, fleet.StaticToken(tok.AccessToken)).RegisterPartner(ctx, demoDomain)
+	if err != nil {
+		return nil, fmt.Errorf("register the app's public key: %w", err)
+	}
+	fmt.Fprintf(out, "Registered domain %s with Tesla; public key %s…\n", demoDomain, shortHex(acct.PublicKey))
+
+	fmt.Fprintf(out, "Pairing the virtual key: the owner opens %s in the Tesla app\n", command.PairingURL(demoDomain))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, simPairURL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("pair the key: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("pair the key: %s", resp.Status)
+	}
+
+	key, err := command.ParsePrivateKey(keys.privatePEM)
+	if err != nil {
+		return nil, err
+	}
+	return command.New(command.Config{
+		Fleet:    client,
+		Key:      key,
+		Sessions: &command.MemorySessionStore{},
+		Domain:   demoDomain,
+		Progress: func(p command.Progress) {
+			switch p.Stage {
+			case command.StageWaking, command.StagePolling, command.StageRetrying:
+				fmt.Fprintf(out, "  … %s %s\n", p.VIN, p.Stage)
+			}
+		},
+	})
+}
+
+// demoCommands sends a few commands: signed to vehicles that require it,
+// REST to those that don't. Their effects show in the states that follow.
+func demoCommands(ctx context.Context, c *command.Commander, p *fleet.Products, out io.Writer) {
+	for _, v := range p.Vehicles() {
+		vin, name := str(v.VIN), str(v.DisplayName)
+		how := "REST"
+		if v.SigningRequired() {
+			how = "signed"
+		}
+		for _, step := range []struct {
+			what string
+			do   func(context.Context, string) error
+		}{
+			{"flash lights", c.FlashLights},
+			{"set charge limit 85%", func(ctx context.Context, vin string) error { return c.SetChargeLimit(ctx, vin, 85) }},
+		} {
+			start := time.Now()
+			if err := step.do(ctx, vin); err != nil {
+				fmt.Fprintf(out, "  %-10s %-22s (%s) failed: %v\n", name, step.what, how, err)
+				continue
+			}
+			fmt.Fprintf(out, "  %-10s %-22s (%s) ok in %s\n", name, step.what, how, time.Since(start).Round(time.Millisecond))
+		}
+	}
+}
+
+func shortHex(h *string) string {
+	if h == nil {
+		return "?"
+	}
+	s := strings.ToLower(*h)
+	if _, err := hex.DecodeString(s); err != nil || len(s) < 16 {
+		return s
+	}
+	return s[:16]
+}

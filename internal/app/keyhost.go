@@ -1,0 +1,59 @@
+package app
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// PublicKeyPath is where Tesla (and the simulator) fetch an app's public key.
+const PublicKeyPath = "/.well-known/appspecific/com.tesla.3p.public-key.pem"
+
+// keyPair is the app's P-256 command-signing key, PEM encoded.
+type keyPair struct {
+	privatePEM []byte
+	publicPEM  []byte
+}
+
+// newKeyPair generates a fresh P-256 key pair (the setup issue persists it).
+func newKeyPair() (*keyPair, error) {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.MarshalECPrivateKey(k)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	return &keyPair{
+		privatePEM: pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}),
+		publicPEM:  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}),
+	}, nil
+}
+
+// hostPublicKey serves the public key at PublicKeyPath on a loopback port
+// and returns its base URL and a function that stops it.
+func hostPublicKey(publicPEM []byte) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("listen for key hosting: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+PublicKeyPath, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(publicPEM)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
+}
