@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -43,7 +44,7 @@ func decodeObject(data []byte, dst any, extra *Extra) error {
 	for key, raw := range members {
 		if idx, ok := fields.byName[key]; ok {
 			fv := rv.FieldByIndex(idx)
-			if err := json.Unmarshal(raw, fv.Addr().Interface()); err == nil && !isEmpty(fv) {
+			if err := decodeValue(raw, fv); err == nil && !isEmpty(fv) {
 				continue
 			}
 			fv.SetZero()
@@ -55,6 +56,62 @@ func decodeObject(data []byte, dst any, extra *Extra) error {
 	}
 	return nil
 }
+
+// decodeValue decodes one member (already valid JSON) into a field. Pointers
+// to scalars and to types with their own UnmarshalJSON are filled directly,
+// with encoding/json's rules, to avoid re-validating the bytes; anything
+// else goes through json.Unmarshal.
+func decodeValue(raw json.RawMessage, fv reflect.Value) error {
+	if fv.Kind() != reflect.Pointer || len(raw) == 0 || raw[0] == 'n' {
+		return json.Unmarshal(raw, fv.Addr().Interface())
+	}
+	nv := reflect.New(fv.Type().Elem())
+	if u, ok := nv.Interface().(json.Unmarshaler); ok {
+		if err := u.UnmarshalJSON(raw); err != nil {
+			return err
+		}
+		fv.Set(nv)
+		return nil
+	}
+	ev := nv.Elem()
+	s := string(raw)
+	var err error
+	switch ev.Kind() {
+	case reflect.String:
+		if raw[0] != '"' || bytes.IndexByte(raw, '\\') >= 0 {
+			return json.Unmarshal(raw, fv.Addr().Interface())
+		}
+		ev.SetString(s[1 : len(s)-1])
+	case reflect.Bool:
+		switch s {
+		case "true", "false":
+			ev.SetBool(s == "true")
+		default:
+			return errNotScalar
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		var n int64
+		if n, err = strconv.ParseInt(s, 10, ev.Type().Bits()); err != nil {
+			return err
+		}
+		ev.SetInt(n)
+	case reflect.Float64:
+		if raw[0] == '"' || raw[0] == '{' || raw[0] == '[' || raw[0] == 't' || raw[0] == 'f' {
+			return errNotScalar
+		}
+		var f float64
+		if f, err = strconv.ParseFloat(s, 64); err != nil {
+			return err
+		}
+		ev.SetFloat(f)
+	default:
+		return json.Unmarshal(raw, fv.Addr().Interface())
+	}
+	fv.Set(nv)
+	return nil
+}
+
+var errNotScalar = errors.New("value does not fit the field")
 
 // encodeObject encodes src (a struct value without JSON methods) and adds the
 // extra members its own encoding does not contain.
