@@ -287,7 +287,10 @@ func TestTokenManagerSaveBeforeUse(t *testing.T) {
 	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
 	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}
 	store.onSave = func() { note("save") }
-	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request) { note("api"); respond(200, `{"response":{"vin":"V"}}`)(w, r) })
+	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		note("api")
+		respond(200, `{"response":{"vin":"V"}}`)(w, r)
+	})
 	c := New(Config{BaseURLs: map[Region]string{RegionNA: api.URL}}, testOAuth(ts).TokenManager(store))
 	if _, err := c.Vehicle(t.Context(), "V"); err != nil {
 		t.Fatal(err)

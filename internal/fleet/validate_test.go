@@ -23,12 +23,18 @@ func TestCommandValidation(t *testing.T) {
 		{"volume 12", func(ctx context.Context) (*CommandResult, error) { return c.AdjustVolume(ctx, "V", 12) }, "volume"},
 		{"volume -1", func(ctx context.Context) (*CommandResult, error) { return c.AdjustVolume(ctx, "V", -1) }, "volume"},
 		{"seat 9", func(ctx context.Context) (*CommandResult, error) { return c.RemoteSeatHeaterRequest(ctx, "V", 9, 1) }, "seat_position"},
-		{"seat level 4", func(ctx context.Context) (*CommandResult, error) { return c.RemoteSeatHeaterRequest(ctx, "V", SeatRearCenter, 4) }, "level"},
+		{"seat level 4", func(ctx context.Context) (*CommandResult, error) {
+			return c.RemoteSeatHeaterRequest(ctx, "V", SeatRearCenter, 4)
+		}, "level"},
 		{"unknown trunk", func(ctx context.Context) (*CommandResult, error) { return c.ActuateTrunk(ctx, "V", "side") }, "which_trunk"},
 		{"keeper 4", func(ctx context.Context) (*CommandResult, error) { return c.SetClimateKeeperMode(ctx, "V", 4) }, "climate_keeper_mode"},
 		{"cop temp 3", func(ctx context.Context) (*CommandResult, error) { return c.SetCopTemp(ctx, "V", 3) }, "cop_temp"},
-		{"auto seat 0", func(ctx context.Context) (*CommandResult, error) { return c.RemoteAutoSeatClimateRequest(ctx, "V", 0, true) }, "auto_seat_position"},
-		{"wheel level 4", func(ctx context.Context) (*CommandResult, error) { return c.RemoteSteeringWheelHeatLevelRequest(ctx, "V", 4) }, "level"},
+		{"auto seat 0", func(ctx context.Context) (*CommandResult, error) {
+			return c.RemoteAutoSeatClimateRequest(ctx, "V", 0, true)
+		}, "auto_seat_position"},
+		{"wheel level 4", func(ctx context.Context) (*CommandResult, error) {
+			return c.RemoteSteeringWheelHeatLevelRequest(ctx, "V", 4)
+		}, "level"},
 		{"amps -1", func(ctx context.Context) (*CommandResult, error) { return c.SetChargingAmps(ctx, "V", -1) }, "charging_amps"},
 		{"temps 40", func(ctx context.Context) (*CommandResult, error) { return c.SetTemps(ctx, "V", 40, 20) }, "driver_temp"},
 		{"window open", func(ctx context.Context) (*CommandResult, error) { return c.WindowControl(ctx, "V", "open", 1, 2) }, "command"},
@@ -66,7 +72,9 @@ func TestCommandValidation(t *testing.T) {
 		func() error { return c.SetOffGridVehicleChargingReserve(t.Context(), 1, -1) },
 		func() error { return c.SetOperationMode(t.Context(), 1, "turbo") },
 		func() error { return c.SetGridImportExport(t.Context(), 1, GridImportExport{}) },
-		func() error { return c.SetGridImportExport(t.Context(), 1, GridImportExport{CustomerPreferredExportRule: "always"}) },
+		func() error {
+			return c.SetGridImportExport(t.Context(), 1, GridImportExport{CustomerPreferredExportRule: "always"})
+		},
 		func() error { return c.SetStormMode(t.Context(), 0, true) },
 		func() error { _, err := c.VehicleData(t.Context(), "V", "everything"); return err },
 		func() error { _, err := c.CalendarHistory(t.Context(), 1, HistoryQuery{Kind: "power"}); return err },
