@@ -16,6 +16,9 @@ func (w *World) WakeUp(accountID, tag string) (map[string]any, error) {
 		return nil, err
 	}
 	v.settle(now, w.opts.IdleSleep)
+	if v.state == "online" && now.After(v.lastActive) {
+		v.lastActive = now // a wake request to an awake car keeps it awake
+	}
 	if v.state == "asleep" && !v.waking {
 		delay := w.opts.WakeDelay
 		if delay <= 0 {
