@@ -89,7 +89,9 @@ func TestSimRoundTrips(t *testing.T) {
 		{"set_climate_keeper_mode", func() (*fleet.CommandResult, error) { return c.SetClimateKeeperMode(ctx, vin, fleet.ClimateKeeperDog) }},
 		{"set_cabin_overheat_protection", func() (*fleet.CommandResult, error) { return c.SetCabinOverheatProtection(ctx, vin, true, true) }},
 		{"set_cop_temp", func() (*fleet.CommandResult, error) { return c.SetCopTemp(ctx, vin, 1) }},
-		{"remote_seat_heater_request", func() (*fleet.CommandResult, error) { return c.RemoteSeatHeaterRequest(ctx, vin, fleet.SeatFrontLeft, 3) }},
+		{"remote_seat_heater_request", func() (*fleet.CommandResult, error) {
+			return c.RemoteSeatHeaterRequest(ctx, vin, fleet.SeatFrontLeft, 3)
+		}},
 		{"remote_auto_seat_climate_request", func() (*fleet.CommandResult, error) { return c.RemoteAutoSeatClimateRequest(ctx, vin, 1, true) }},
 		{"remote_steering_wheel_heat_level_request", func() (*fleet.CommandResult, error) { return c.RemoteSteeringWheelHeatLevelRequest(ctx, vin, 1) }},
 		{"remote_auto_steering_wheel_heat_climate_request", func() (*fleet.CommandResult, error) {
@@ -175,8 +177,10 @@ func TestSimRoundTrips(t *testing.T) {
 		"backup":     func() error { return c.SetBackupReserve(ctx, site, 35) },
 		"operation":  func() error { return c.SetOperationMode(ctx, site, fleet.ModeAutonomous) },
 		"storm_mode": func() error { return c.SetStormMode(ctx, site, false) },
-		"grid":       func() error { return c.SetGridImportExport(ctx, site, fleet.GridImportExport{DisallowChargeFromGridWithSolarInstalled: &tru, CustomerPreferredExportRule: fleet.ExportBatteryOK}) },
-		"offgrid":    func() error { return c.SetOffGridVehicleChargingReserve(ctx, site, 40) },
+		"grid": func() error {
+			return c.SetGridImportExport(ctx, site, fleet.GridImportExport{DisallowChargeFromGridWithSolarInstalled: &tru, CustomerPreferredExportRule: fleet.ExportBatteryOK})
+		},
+		"offgrid": func() error { return c.SetOffGridVehicleChargingReserve(ctx, site, 40) },
 	} {
 		if err := f(); err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -198,7 +202,9 @@ func TestSimRoundTripLossless(t *testing.T) {
 	e := startSim(t, sim.Options{})
 	var raw = map[string]json.RawMessage{}
 	cfg := e.cfg
-	cfg.OnResponse = func(endpoint, device string, body json.RawMessage) { raw[endpoint] = append(json.RawMessage(nil), body...) }
+	cfg.OnResponse = func(endpoint, device string, body json.RawMessage) {
+		raw[endpoint] = append(json.RawMessage(nil), body...)
+	}
 	c := fleet.New(cfg, fleet.StaticToken(e.token(t).AccessToken))
 	ctx := t.Context()
 	e.setState(t, world.DemoModelS, "online")
