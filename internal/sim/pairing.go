@@ -2,7 +2,6 @@ package sim
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -123,7 +122,7 @@ func (h *regionHandler) fleetStatus(c *call) error {
 			unpaired = append(unpaired, vin)
 		}
 		info[vin] = map[string]any{
-			"firmware_version":                       h.c.firmware(vin),
+			"firmware_version":                       h.c.world.Firmware(vin),
 			"vehicle_command_protocol_required":      h.c.world.CommandSigning(vin) == "required",
 			"discounted_device_data":                 false,
 			"fleet_telemetry_version":                "1.0.0",
@@ -135,77 +134,3 @@ func (h *regionHandler) fleetStatus(c *call) error {
 	return nil
 }
 
-// firmware finds the vehicle's car_version in the world snapshot (its first
-// word, e.g. "2024.44.25.2").
-func (c *Cloud) firmware(vin string) string {
-	var snap any // through JSON, whatever types the world uses
-	b, err := json.Marshal(c.world.Snapshot())
-	if err != nil || json.Unmarshal(b, &snap) != nil {
-		return ""
-	}
-	v, ok := findVehicle(snap, vin)
-	if !ok {
-		return ""
-	}
-	s, _ := findKey(v, "car_version").(string)
-	if f := strings.Fields(s); len(f) > 0 {
-		return f[0]
-	}
-	return ""
-}
-
-// findVehicle walks decoded JSON for the object whose "vin" is vin.
-func findVehicle(x any, vin string) (map[string]any, bool) {
-	switch t := x.(type) {
-	case map[string]any:
-		if t["vin"] == vin {
-			return t, true
-		}
-		for _, v := range t {
-			if m, ok := findVehicle(v, vin); ok {
-				return m, true
-			}
-		}
-	case []map[string]any:
-		for _, v := range t {
-			if m, ok := findVehicle(v, vin); ok {
-				return m, true
-			}
-		}
-	case []any:
-		for _, v := range t {
-			if m, ok := findVehicle(v, vin); ok {
-				return m, true
-			}
-		}
-	}
-	return nil, false
-}
-
-// findKey returns the first value stored under key anywhere in x.
-func findKey(x any, key string) any {
-	switch t := x.(type) {
-	case map[string]any:
-		if v, ok := t[key]; ok {
-			return v
-		}
-		for _, v := range t {
-			if f := findKey(v, key); f != nil {
-				return f
-			}
-		}
-	case []any:
-		for _, v := range t {
-			if f := findKey(v, key); f != nil {
-				return f
-			}
-		}
-	case []map[string]any:
-		for _, v := range t {
-			if f := findKey(v, key); f != nil {
-				return f
-			}
-		}
-	}
-	return nil
-}

@@ -198,6 +198,10 @@ func TestPairKeyDirectly(t *testing.T) {
 	if st != 200 || !slices.Equal(anyStrings(response(t, body)["key_paired_vins"]), []string{e.ms}) {
 		t.Errorf("fleet_status: %d %s", st, body)
 	}
+	info, _ := response(t, body)["vehicle_info"].(map[string]any)
+	if ms, _ := info[e.ms].(map[string]any); ms["firmware_version"] != "2023.44.30.8" {
+		t.Errorf("fleet_status firmware_version = %v, want the car_version's first word", ms["firmware_version"])
+	}
 	if st, _ := e.do("POST", "NA", "/_sim/vehicles/"+e.ms+"/keys", "", map[string]string{"public_key": "nope"}); st != 400 {
 		t.Errorf("bad key accepted: %d", st)
 	}

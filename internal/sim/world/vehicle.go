@@ -1,6 +1,7 @@
 package world
 
 import (
+	"strings"
 	"fmt"
 	"math"
 	"strconv"
@@ -282,6 +283,22 @@ func (w *World) CommandSigning(vin string) string {
 	defer w.mu.Unlock()
 	if v := w.vehicleByVIN(vin); v != nil {
 		return v.signing
+	}
+	return ""
+}
+
+// Firmware is the vehicle's software version: the first word of
+// vehicle_state.car_version ("" when unknown). It reads the document only,
+// so it never counts as activity.
+func (w *World) Firmware(vin string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	v := w.vehicleByVIN(vin)
+	if v == nil {
+		return ""
+	}
+	if f := strings.Fields(str(section(v.doc, "vehicle_state", false), "car_version", "")); len(f) > 0 {
+		return f[0]
 	}
 	return ""
 }
