@@ -58,7 +58,7 @@ func TestSimLedgerMatchesBilling(t *testing.T) {
 	_, err = c.LiveStatus(ctx, world.DemoSiteID) // free
 	must(err)
 	must(c.SetBackupReserve(ctx, world.DemoSiteID, 30)) // free
-	_, err = c.FleetStatus(ctx, []string{m3})         // free
+	_, err = c.FleetStatus(ctx, []string{m3})           // free
 	must(err)
 	e.control(t, "POST", "/_sim/faults", map[string]any{"method": "GET", "path": "/api/1/vehicles/" + s + "/vehicle_data", "status": 503, "count": 2}, nil)
 	if _, err = c.VehicleData(ctx, s); !errors.Is(err, fleet.ErrServer) { // 2 × 503: not billed
