@@ -73,6 +73,8 @@ func TestCommands(t *testing.T) {
 			check: field("vehicle_state", "rp_window", 1.0)},
 		{name: "sunroof", vin: DemoModelS, cmd: "sun_roof_control", params: map[string]any{"state": "vent"}, want: CommandResult{Result: true},
 			check: field("vehicle_state", "sun_roof_state", "vent")},
+		{name: "sunroof percent", vin: DemoModelS, cmd: "sun_roof_control", params: map[string]any{"state": "vent"}, want: CommandResult{Result: true},
+			check: field("vehicle_state", "sun_roof_percent_open", 15.0)},
 		{name: "sunroof model 3", vin: DemoModel3, cmd: "sun_roof_control", params: map[string]any{"state": "vent"}, want: CommandResult{Reason: "not_supported"}},
 		{name: "volume", vin: DemoModelS, cmd: "adjust_volume", params: map[string]any{"volume": 5}, want: CommandResult{Result: true},
 			check: field("vehicle_state", "media_info", nil)},

@@ -182,11 +182,20 @@ var baseCommands = map[string]cmdFunc{
 			return refuse("not_supported")
 		}
 		vs := c.sec("vehicle_state")
+		percent := 0
 		switch state {
 		case "vent":
-			vs["sun_roof_state"], vs["vehicle_state_sun_roof_percent_open"] = "vent", 15
+			vs["sun_roof_state"], percent = "vent", 15
 		case "close":
-			vs["sun_roof_state"], vs["vehicle_state_sun_roof_percent_open"] = "closed", 0
+			vs["sun_roof_state"], percent = "closed", 0
+		}
+		if state != "stop" {
+			vs["sun_roof_percent_open"] = percent
+			// Home Assistant's fixture spells the field with the section
+			// prefix; a document seeded from it keeps its spelling current.
+			if _, quirk := vs["vehicle_state_sun_roof_percent_open"]; quirk {
+				vs["vehicle_state_sun_roof_percent_open"] = percent
+			}
 		}
 		return ok()
 	},

@@ -18,7 +18,7 @@ var locationFields = []string{
 var closureFields = []string{
 	"df", "dr", "pf", "pr", "ft", "rt", "fd_window", "fp_window", "rd_window", "rp_window",
 	"locked", "sentry_mode", "is_user_present", "sun_roof_state",
-	"vehicle_state_sun_roof_percent_open", "timestamp",
+	"sun_roof_percent_open", "vehicle_state_sun_roof_percent_open", "timestamp",
 }
 
 var classicSections = []string{"charge_state", "climate_state", "drive_state", "gui_settings", "vehicle_config", "vehicle_state"}
