@@ -46,10 +46,12 @@ const (
 
 type obj = map[string]any
 
+// DoorLock sends door_lock.
 func (c *Client) DoorLock(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "door_lock", nil)
 }
 
+// DoorUnlock sends door_unlock.
 func (c *Client) DoorUnlock(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "door_unlock", nil)
 }
@@ -59,10 +61,12 @@ func (c *Client) ActuateTrunk(ctx context.Context, vin, which string) (*CommandR
 	return c.Command(ctx, vin, "actuate_trunk", obj{"which_trunk": which})
 }
 
+// ChargePortDoorOpen sends charge_port_door_open.
 func (c *Client) ChargePortDoorOpen(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "charge_port_door_open", nil)
 }
 
+// ChargePortDoorClose sends charge_port_door_close.
 func (c *Client) ChargePortDoorClose(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "charge_port_door_close", nil)
 }
@@ -72,10 +76,12 @@ func (c *Client) RemoteStartDrive(ctx context.Context, vin string) (*CommandResu
 	return c.Command(ctx, vin, "remote_start_drive", nil)
 }
 
+// HonkHorn sends honk_horn.
 func (c *Client) HonkHorn(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "honk_horn", nil)
 }
 
+// FlashLights sends flash_lights.
 func (c *Client) FlashLights(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "flash_lights", nil)
 }
@@ -90,14 +96,17 @@ func (c *Client) TriggerHomelink(ctx context.Context, vin string, lat, lon float
 	return c.Command(ctx, vin, "trigger_homelink", obj{"lat": lat, "lon": lon})
 }
 
+// SetSentryMode sends set_sentry_mode.
 func (c *Client) SetSentryMode(ctx context.Context, vin string, on bool) (*CommandResult, error) {
 	return c.Command(ctx, vin, "set_sentry_mode", obj{"on": on})
 }
 
+// AutoConditioningStart sends auto_conditioning_start.
 func (c *Client) AutoConditioningStart(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "auto_conditioning_start", nil)
 }
 
+// AutoConditioningStop sends auto_conditioning_stop.
 func (c *Client) AutoConditioningStop(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "auto_conditioning_stop", nil)
 }
@@ -117,6 +126,7 @@ func (c *Client) SetClimateKeeperMode(ctx context.Context, vin string, mode int)
 	return c.Command(ctx, vin, "set_climate_keeper_mode", obj{"climate_keeper_mode": mode})
 }
 
+// SetCabinOverheatProtection sends set_cabin_overheat_protection.
 func (c *Client) SetCabinOverheatProtection(ctx context.Context, vin string, on, fanOnly bool) (*CommandResult, error) {
 	return c.Command(ctx, vin, "set_cabin_overheat_protection", obj{"on": on, "fan_only": fanOnly})
 }
@@ -144,18 +154,22 @@ func (c *Client) RemoteSteeringWheelHeatLevelRequest(ctx context.Context, vin st
 	return c.Command(ctx, vin, "remote_steering_wheel_heat_level_request", obj{"level": level})
 }
 
+// RemoteAutoSteeringWheelHeatClimateRequest sends remote_auto_steering_wheel_heat_climate_request.
 func (c *Client) RemoteAutoSteeringWheelHeatClimateRequest(ctx context.Context, vin string, on bool) (*CommandResult, error) {
 	return c.Command(ctx, vin, "remote_auto_steering_wheel_heat_climate_request", obj{"on": on})
 }
 
+// RemoteSteeringWheelHeaterRequest sends remote_steering_wheel_heater_request.
 func (c *Client) RemoteSteeringWheelHeaterRequest(ctx context.Context, vin string, on bool) (*CommandResult, error) {
 	return c.Command(ctx, vin, "remote_steering_wheel_heater_request", obj{"on": on})
 }
 
+// ChargeStart sends charge_start.
 func (c *Client) ChargeStart(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "charge_start", nil)
 }
 
+// ChargeStop sends charge_stop.
 func (c *Client) ChargeStop(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "charge_stop", nil)
 }
@@ -181,14 +195,17 @@ func (c *Client) SunRoofControl(ctx context.Context, vin, state string) (*Comman
 	return c.Command(ctx, vin, "sun_roof_control", obj{"state": state})
 }
 
+// MediaTogglePlayback sends media_toggle_playback.
 func (c *Client) MediaTogglePlayback(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "media_toggle_playback", nil)
 }
 
+// MediaNextTrack sends media_next_track.
 func (c *Client) MediaNextTrack(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "media_next_track", nil)
 }
 
+// MediaPrevTrack sends media_prev_track.
 func (c *Client) MediaPrevTrack(ctx context.Context, vin string) (*CommandResult, error) {
 	return c.Command(ctx, vin, "media_prev_track", nil)
 }
