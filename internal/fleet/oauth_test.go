@@ -233,4 +233,3 @@ func TestTokenEndpointErrors(t *testing.T) {
 		t.Errorf("no refresh token: %v", err)
 	}
 }
-

@@ -170,4 +170,3 @@ func TestTokenManagerEmptyStore(t *testing.T) {
 		t.Errorf("expired without refresh token: %v", err)
 	}
 }
-
