@@ -60,7 +60,20 @@ type Entry struct {
 	Category Category
 	Status   int
 	Units    int  // 1 per request; signals for CategoryStreaming
-	Billed   bool // Tesla bills statuses below 500
+	Billed   bool // see Billable
+}
+
+// Billable reports whether Tesla bills an answer with this status. Tesla's
+// rule is "status codes below 500 are billed"; answers given before the
+// caller is identified in its region — 401 (no valid token), 412 (app not
+// registered there) and 421 (wrong region) — are taken as unbilled, as the
+// simulator meters them. Tesla has not documented those cases.
+func Billable(status int) bool {
+	switch status {
+	case 401, 412, 421:
+		return false
+	}
+	return status > 0 && status < 500
 }
 
 // LedgerSink receives ledger entries (a store persists them). Record must not

@@ -142,3 +142,12 @@ func TestLedgerCredit(t *testing.T) {
 		t.Errorf("totals: %+v", tot)
 	}
 }
+
+func TestBillable(t *testing.T) {
+	for status, want := range map[int]bool{200: true, 400: true, 403: true, 408: true, 429: true,
+		401: false, 412: false, 421: false, 500: false, 503: false, 540: false, 0: false} {
+		if got := Billable(status); got != want {
+			t.Errorf("Billable(%d) = %v, want %v", status, got, want)
+		}
+	}
+}

@@ -180,6 +180,6 @@ func (c *Client) record(ctx context.Context, cl call, accessToken string, status
 		Category: cat,
 		Status:   status,
 		Units:    1,
-		Billed:   status < 500,
+		Billed:   Billable(status),
 	})
 }
