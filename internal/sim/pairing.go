@@ -133,4 +133,3 @@ func (h *regionHandler) fleetStatus(c *call) error {
 	respond(c.w, map[string]any{"key_paired_vins": paired, "unpaired_vins": unpaired, "vehicle_info": info})
 	return nil
 }
-

@@ -1,10 +1,10 @@
 package world
 
 import (
-	"strings"
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
