@@ -1,9 +1,6 @@
 package world
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // tsLayout is Tesla's timestamp layout: RFC 3339 with a numeric offset.
 const tsLayout = "2006-01-02T15:04:05-07:00"
@@ -15,12 +12,9 @@ func (w *World) CalendarHistory(accountID string, siteID int64, q HistoryQuery) 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.catchUp()
-	s, err := w.siteFor(accountID, siteID)
+	s, err := w.gatewayFor(accountID, siteID)
 	if err != nil {
 		return nil, err
-	}
-	if s.info == nil {
-		return nil, fmt.Errorf("%w: energy site %d has no history", ErrNotFound, siteID)
 	}
 	switch q.Kind {
 	case "", "energy":

@@ -145,6 +145,19 @@ func (w *World) siteFor(accountID string, id int64) (*site, error) {
 	return nil, fmt.Errorf("%w: energy site %d", ErrNotFound, id)
 }
 
+// gatewayFor is the account's site with a gateway: the one the energy
+// endpoints answer for. A product without components has none (Tesla: 404).
+func (w *World) gatewayFor(accountID string, id int64) (*site, error) {
+	s, err := w.siteFor(accountID, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.info == nil {
+		return nil, fmt.Errorf("%w: energy site %d has no gateway", ErrNotFound, id)
+	}
+	return s, nil
+}
+
 // productAt is the site's /products entry.
 func (s *site) productAt() map[string]any {
 	out := copyMap(s.product)
@@ -193,12 +206,9 @@ func (w *World) SiteInfo(accountID string, siteID int64) (map[string]any, error)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.catchUp()
-	s, err := w.siteFor(accountID, siteID)
+	s, err := w.gatewayFor(accountID, siteID)
 	if err != nil {
 		return nil, err
-	}
-	if s.info == nil {
-		return nil, fmt.Errorf("%w: energy site %d has no site_info", ErrNotFound, siteID)
 	}
 	return copyMap(s.info), nil
 }
@@ -208,12 +218,9 @@ func (w *World) LiveStatus(accountID string, siteID int64) (map[string]any, erro
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.catchUp()
-	s, err := w.siteFor(accountID, siteID)
+	s, err := w.gatewayFor(accountID, siteID)
 	if err != nil {
 		return nil, err
-	}
-	if s.info == nil {
-		return nil, fmt.Errorf("%w: energy site %d has no live status", ErrNotFound, siteID)
 	}
 	if s.live || s.liveDoc == nil {
 		s.renderLive(now)

@@ -8,12 +8,9 @@ func (w *World) SiteCommand(accountID string, siteID int64, name string, body ma
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.catchUp()
-	s, err := w.siteFor(accountID, siteID)
+	s, err := w.gatewayFor(accountID, siteID)
 	if err != nil {
 		return nil, err
-	}
-	if s.info == nil {
-		return nil, fmt.Errorf("%w: energy site %d has no gateway", ErrNotFound, siteID)
 	}
 	if body == nil {
 		body = map[string]any{}
