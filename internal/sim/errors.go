@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/teslafleet/teslafleet/internal/sim/world"
 )
@@ -62,7 +63,8 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 	case errors.Is(err, world.ErrInvalidCommand):
 		ae = newError(http.StatusBadRequest, "invalid_command", "")
 	case errors.Is(err, world.ErrInvalidParam):
-		ae = newError(http.StatusBadRequest, "invalid_field", err.Error())
+		// The detail after the world's own prefix, as Tesla words it: "percent 120 is outside 50–100".
+		ae = newError(http.StatusBadRequest, "invalid_field", strings.TrimPrefix(err.Error(), world.ErrInvalidParam.Error()+": "))
 	default:
 		log.Error("sim: internal error", "err", err)
 		ae = newError(http.StatusInternalServerError, "upstream internal error", "")

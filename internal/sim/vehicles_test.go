@@ -164,6 +164,12 @@ func TestRESTCommands(t *testing.T) {
 		t.Errorf("bad JSON: %d %s", st, body)
 	}
 
+	st, body = e.do("POST", "NA", "/api/1/vehicles/"+e.ms+"/command/set_charge_limit", e.tok, map[string]any{"percent": 120})
+	if st != 400 {
+		t.Errorf("out-of-range parameter: %d %s", st, body)
+	}
+	wantBody(t, body, `{"response":null,"error":"invalid_field","error_description":"percent 120 is outside 50–100"}`)
+
 	e.setState(e.ms, "asleep")
 	st, body = e.do("POST", "NA", "/api/1/vehicles/"+e.ms+"/command/door_lock", e.tok, nil)
 	if st != 408 {
