@@ -93,12 +93,13 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	}
 	printProducts(out, products)
 
-	commander, err := setUpCommands(ctx, cfg, oauth, client, keys, srv.URLs["NA"]+"/_ak/"+demoDomain, out)
+	progress := newCommandProgress(out)
+	commander, err := setUpCommands(ctx, cfg, oauth, client, keys, srv.URLs["NA"]+"/_ak/"+demoDomain, progress)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Commands:\n")
-	demoCommands(ctx, commander, products, out)
+	demoCommands(ctx, commander, products, progress)
 
 	err = follow(ctx, client, products, o.Interval, out)
 	printCost(out, ledger.Totals())

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/command"
@@ -22,7 +23,8 @@ const demoDomain = "teslafleet.local"
 // POST partner_accounts, which fetches the hosted key), and pair it with
 // the vehicles by opening https://tesla.com/_ak/<domain> in the Tesla app
 // (simPairURL stands in for that tap). It returns a Commander.
-func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *keyPair, simPairURL string, out io.Writer) (*command.Commander, error) {
+func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *keyPair, simPairURL string, progress *commandProgress) (*command.Commander, error) {
+	out := progress.out
 	tok, err := oa.PartnerToken(ctx, client.Region())
 	if err != nil {
 		return nil, fmt.Errorf("partner token: %w", err)
@@ -56,24 +58,49 @@ func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, clien
 		Key:      key,
 		Sessions: &command.MemorySessionStore{},
 		Domain:   demoDomain,
-		Progress: func(p command.Progress) {
-			switch p.Stage {
-			case command.StageWaking, command.StagePolling, command.StageRetrying:
-				fmt.Fprintf(out, "  … %s %s\n", p.VIN, p.Stage)
-			}
-		},
+		Progress: progress.report,
 	})
+}
+
+// commandProgress shows a command's progress and remembers how the last
+// command to each vehicle went out (signed or REST).
+type commandProgress struct {
+	out    io.Writer
+	mu     sync.Mutex
+	signed map[string]bool
+}
+
+func newCommandProgress(out io.Writer) *commandProgress {
+	return &commandProgress{out: out, signed: map[string]bool{}}
+}
+
+func (p *commandProgress) report(pr command.Progress) {
+	switch pr.Stage {
+	case command.StageWaking, command.StagePolling, command.StageRetrying:
+		fmt.Fprintf(p.out, "  … %s %s\n", pr.VIN, pr.Stage)
+	case command.StageSending:
+		p.mu.Lock()
+		p.signed[pr.VIN] = pr.Signed
+		p.mu.Unlock()
+	}
+}
+
+// how says how the last command to vin went out.
+func (p *commandProgress) how(vin string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.signed[vin] {
+		return "signed"
+	}
+	return "REST"
 }
 
 // demoCommands sends a few commands: signed to vehicles that require it,
 // REST to those that don't. Their effects show in the states that follow.
-func demoCommands(ctx context.Context, c *command.Commander, p *fleet.Products, out io.Writer) {
+func demoCommands(ctx context.Context, c *command.Commander, p *fleet.Products, progress *commandProgress) {
+	out := progress.out
 	for _, v := range p.Vehicles() {
 		vin, name := str(v.VIN), str(v.DisplayName)
-		how := "REST"
-		if v.SigningRequired() {
-			how = "signed"
-		}
 		for _, step := range []struct {
 			what string
 			do   func(context.Context, string) error
@@ -83,10 +110,10 @@ func demoCommands(ctx context.Context, c *command.Commander, p *fleet.Products, 
 		} {
 			start := time.Now()
 			if err := step.do(ctx, vin); err != nil {
-				fmt.Fprintf(out, "  %-10s %-22s (%s) failed: %v\n", name, step.what, how, err)
+				fmt.Fprintf(out, "  %-10s %-22s failed: %v\n", name, step.what, err)
 				continue
 			}
-			fmt.Fprintf(out, "  %-10s %-22s (%s) ok in %s\n", name, step.what, how, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(out, "  %-10s %-22s (%s) ok in %s\n", name, step.what, progress.how(vin), time.Since(start).Round(time.Millisecond))
 		}
 	}
 }

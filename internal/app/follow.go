@@ -119,6 +119,10 @@ func printProducts(out io.Writer, p *fleet.Products) {
 		if s.EnergySiteID != nil {
 			id = *s.EnergySiteID
 		}
+		if !s.HasComponents() {
+			fmt.Fprintf(out, "  site     id %d has no battery, solar or wall connector: skipped\n", id)
+			continue
+		}
 		fmt.Fprintf(out, "  site     %-10s id %d  %s  wall connectors %d\n", str(s.SiteName), id, str(s.ResourceType), wcs)
 	}
 }
