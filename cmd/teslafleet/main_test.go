@@ -157,3 +157,17 @@ func TestParseResolve(t *testing.T) {
 		t.Fatalf("parseResolve = %v", m)
 	}
 }
+
+// Seeded from Home Assistant's fixtures, the demo runs on that account: its
+// "allowed" car takes signed commands once the key is paired, and the site
+// without components is skipped.
+func TestDemoOnFixtures(t *testing.T) {
+	out, stop := start(t, "demo", "--fixtures", "../../../shared/fixtures/ha", "--interval", "50ms")
+	waitFor(t, out, regexp.MustCompile(`vehicle  Test .*command signing allowed`))
+	waitFor(t, out, regexp.MustCompile(`site     id 98765 has no battery, solar or wall connector: skipped`))
+	waitFor(t, out, regexp.MustCompile(`Test +flash lights +\(signed\) ok`))
+	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Energy Site solar`))
+	if code := stop(); code != exitOK {
+		t.Fatalf("exit code %d after interrupt, want 0", code)
+	}
+}
