@@ -35,15 +35,8 @@ func (c *Client) Command(ctx context.Context, vin, name string, body any) (*Comm
 	if err := checkTag("command/"+name, vin); err != nil {
 		return nil, err
 	}
-	payload := []byte("{}")
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, &ValidationError{Command: name, Reason: "body is not JSON: " + err.Error()}
-		}
-		payload = b
-	}
-	if err := validateCommand(name, payload); err != nil {
+	payload, err := commandPayload(name, body)
+	if err != nil {
 		return nil, err
 	}
 	return doJSON[CommandResult](ctx, c, call{

@@ -11,6 +11,32 @@ import (
 
 var commandNameRE = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
 
+// ValidateCommand checks a REST command's name and parameters exactly as
+// Client.Command does before sending: body is marshalled to JSON (nil is {})
+// and checked against Tesla's ranges and enums. The error is a
+// *ValidationError (class ErrInvalidRequest). Package command uses it so that
+// signed commands, which carry the same parameters, share these ranges.
+func ValidateCommand(name string, body any) error {
+	_, err := commandPayload(name, body)
+	return err
+}
+
+// commandPayload is body as JSON (nil is {}), validated for command name.
+func commandPayload(name string, body any) ([]byte, error) {
+	payload := []byte("{}")
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return nil, &ValidationError{Command: name, Reason: "body is not JSON: " + err.Error()}
+		}
+		payload = b
+	}
+	if err := validateCommand(name, payload); err != nil {
+		return nil, err
+	}
+	return payload, nil
+}
+
 // validateCommand checks the parameters of the REST commands Home Assistant
 // sends (Tesla's ranges and enums). Unknown commands pass through with only
 // the name and the body's shape checked.

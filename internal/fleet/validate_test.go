@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
 	"time"
 )
@@ -194,5 +195,40 @@ func TestSignedCommandRoundTrip(t *testing.T) {
 	srv2 := newRecorder(t, respond(200, `{"response":"not base64!"}`))
 	if _, err := testClient(srv2.URL).SignedCommand(t.Context(), "V", []byte{1}); !errors.Is(err, ErrDecode) || !MayHaveSucceeded(err) {
 		t.Errorf("bad base64: %v", err)
+	}
+}
+
+// TestValidateCommand: the exported check answers as Command does, with no
+// client and no request.
+func TestValidateCommand(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		body  any
+		field string // "" with ok: valid
+		ok    bool
+	}{
+		{"honk_horn", nil, "", true},
+		{"set_charge_limit", map[string]any{"percent": 80}, "", true},
+		{"window_control", map[string]any{"command": "close"}, "", true},
+		{"set_charge_limit", nil, "percent", false},
+		{"set_charge_limit", map[string]any{"percent": 101}, "percent", false},
+		{"set_temps", struct {
+			Driver    float64 `json:"driver_temp"`
+			Passenger float64 `json:"passenger_temp"`
+		}{21, 29}, "passenger_temp", false},
+		{"adjust_volume", map[string]any{"volume": math.NaN()}, "", false}, // not JSON
+		{"Bad Name", nil, "name", false},
+	} {
+		err := ValidateCommand(tc.name, tc.body)
+		if tc.ok {
+			if err != nil {
+				t.Errorf("%s %v: %v", tc.name, tc.body, err)
+			}
+			continue
+		}
+		var ve *ValidationError
+		if !errors.Is(err, ErrInvalidRequest) || !errors.As(err, &ve) || ve.Field != tc.field {
+			t.Errorf("%s %v: err = %v, want a validation error on %q", tc.name, tc.body, err, tc.field)
+		}
 	}
 }
