@@ -32,7 +32,10 @@
 //
 // Every vehicle command is one row of a table (table.go): its name, the REST
 // command and body, the SDK method and the domain (VCSEC or INFOTAINMENT) it
-// needs. Parameters are validated before anything is sent.
+// needs. Parameters are validated before anything is sent, on both paths, by
+// fleet.ValidateCommand on the REST body: fleet's table is the one source of
+// Tesla's ranges. Energy commands take fleet's values (fleet.GridImportExport,
+// fleet.ModeBackup …) and are checked by fleet's client before the request.
 //
 // # Errors
 //

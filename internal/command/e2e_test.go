@@ -45,7 +45,7 @@ func TestE2ECommandsTakeEffect(t *testing.T) {
 				{command.SetSentryMode(true), "vehicle_state", "sentry_mode", true},
 				{command.VentWindows(nil), "vehicle_state", "fd_window", 1.0},
 				{command.CloseWindows(nil), "vehicle_state", "fd_window", 0.0},
-				{command.SetSeatHeater(command.SeatFrontLeft, 3), "climate_state", "seat_heater_left", 3.0},
+				{command.SetSeatHeater(fleet.SeatFrontLeft, 3), "climate_state", "seat_heater_left", 3.0},
 				{command.OpenChargePort(), "charge_state", "charge_port_door_open", true},
 			} {
 				if err := c.Send(ctx, vin, step.cmd); err != nil {
@@ -221,9 +221,9 @@ func TestE2EEnergyCommands(t *testing.T) {
 	ctx := context.Background()
 	for name, err := range map[string]error{
 		"backup":  c.SetBackupReserve(ctx, id, 35),
-		"mode":    c.SetOperationMode(ctx, id, command.ModeSelfConsumption),
+		"mode":    c.SetOperationMode(ctx, id, fleet.ModeSelfConsumption),
 		"storm":   c.SetStormMode(ctx, id, false),
-		"export":  c.SetGridImportExport(ctx, id, command.GridImportExport{CustomerPreferredExportRule: command.ExportPVOnly}),
+		"export":  c.SetGridImportExport(ctx, id, fleet.GridImportExport{CustomerPreferredExportRule: fleet.ExportPVOnly}),
 		"invalid": fmt.Errorf("%w", c.SetBackupReserve(ctx, id, 120)),
 	} {
 		if name == "invalid" {

@@ -3,6 +3,8 @@ package command
 import (
 	"context"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // Typed commands: each one sends its Command (validate.go) through Send.
@@ -67,7 +69,8 @@ func (c *Commander) FlashLights(ctx context.Context, vin string) error {
 	return c.Send(ctx, vin, FlashLights())
 }
 
-// Boombox plays a sound (REST only: ErrNotSupported on cars that need signing).
+// Boombox plays fleet.BoomboxFart or fleet.BoomboxLocatePing (REST only:
+// ErrNotSupported on cars that need signing).
 func (c *Commander) Boombox(ctx context.Context, vin string, sound int) error {
 	return c.Send(ctx, vin, Boombox(sound))
 }
@@ -117,8 +120,8 @@ func (c *Commander) SetCOPTemp(ctx context.Context, vin string, celsius int) err
 	return c.Send(ctx, vin, SetCOPTemp(celsius))
 }
 
-// SetSeatHeater sets a seat heater (seat 0–8, level 0–3).
-func (c *Commander) SetSeatHeater(ctx context.Context, vin string, seat, level int) error {
+// SetSeatHeater sets a seat heater (level 0–3).
+func (c *Commander) SetSeatHeater(ctx context.Context, vin string, seat fleet.Seat, level int) error {
 	return c.Send(ctx, vin, SetSeatHeater(seat, level))
 }
 

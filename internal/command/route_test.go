@@ -26,11 +26,11 @@ func TestChoicePerCommandSigning(t *testing.T) {
 		{"required infotainment", SigningRequired, true, false, SetChargeLimit(70), true, false, nil},
 		{"required unpaired", SigningRequired, false, false, Lock(), true, false, ErrKeyNotPaired},
 		{"required without key", SigningRequired, true, true, Lock(), false, false, ErrSigningRequired},
-		{"required boombox", SigningRequired, true, false, Boombox(SoundFart), false, false, ErrNotSupported},
+		{"required boombox", SigningRequired, true, false, Boombox(fleet.BoomboxFart), false, false, ErrNotSupported},
 		{"allowed paired", SigningAllowed, true, false, Honk(), true, false, nil},
 		{"allowed unpaired", SigningAllowed, false, false, Honk(), false, true, nil},
 		{"allowed without key", SigningAllowed, true, true, Honk(), false, true, nil},
-		{"allowed boombox goes REST", SigningAllowed, true, false, Boombox(SoundLocate), false, true, nil},
+		{"allowed boombox goes REST", SigningAllowed, true, false, Boombox(fleet.BoomboxLocatePing), false, true, nil},
 		{"off", SigningOff, true, false, Honk(), false, true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // Every command with a signed form, sent signed to the simulator's vehicle
@@ -46,7 +48,7 @@ func TestSignedFormsReachTheCar(t *testing.T) {
 		{SetClimateKeeperMode(KeeperCamp), "set_climate_keeper_mode", map[string]any{"climate_keeper_mode": 3.0}},
 		{SetCabinOverheatProtection(true, true), "set_cabin_overheat_protection", map[string]any{"on": true, "fan_only": true}},
 		{SetCOPTemp(30), "set_cop_temp", nil},
-		{SetSeatHeater(SeatRearRight, 2), "remote_seat_heater_request", map[string]any{"seat_position": 5.0, "level": 2.0}},
+		{SetSeatHeater(fleet.SeatRearRight, 2), "remote_seat_heater_request", map[string]any{"seat_position": 5.0, "level": 2.0}},
 		{SetAutoSeatClimate(Left, true), "remote_auto_seat_climate_request", map[string]any{"auto_climate_on": true}},
 		{SetSteeringWheelHeatLevel(WheelHeatLow), "remote_steering_wheel_heater_request", map[string]any{"on": true}},
 		{ChargeStart(), "charge_start", nil},
@@ -153,7 +155,7 @@ func TestBatchUsesOneWakeAndRunsInOrder(t *testing.T) {
 	car := f.add(t, vinA, "asleep", SigningRequired, true, key)
 	car.onlineAfter = 1
 	c := newCommander(t, fastConfig(f, key))
-	if err := c.Send(context.Background(), vinA, ClimateOn(), SetSeatHeater(SeatFrontLeft, 3)); err != nil {
+	if err := c.Send(context.Background(), vinA, ClimateOn(), SetSeatHeater(fleet.SeatFrontLeft, 3)); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count("wake_up"); n != 1 {

@@ -10,7 +10,8 @@ import (
 )
 
 // params are the arguments of one command; each row of the table reads the
-// fields it needs. Constructors (validate.go) fill and check them.
+// fields it needs. Constructors (validate.go) fill them; cmd checks the REST
+// body they make with fleet.ValidateCommand.
 type params struct {
 	on, flag bool          // on/enable; manual_override / fan_only
 	n        int           // level, percent, amps, mode, seat position …

@@ -2,17 +2,25 @@ package command
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // Command is one vehicle command with validated parameters. Build it with the
 // constructors below (Lock(), SetChargeLimit(80), …) and pass it to
 // Sender.Send. A constructor given invalid parameters returns a Command whose
 // Err is an ErrInvalidArgument; Send refuses it before anything is sent.
+//
+// Tesla's ranges are checked once, by fleet.ValidateCommand on the REST body:
+// the signed form is built from the same params, so both paths share them.
 type Command struct {
 	spec *spec
 	p    params
+	body any // the REST body, as validated
 	err  error
 }
 
@@ -38,52 +46,53 @@ func (c Command) REST() (name string, body any) {
 	if c.spec == nil {
 		return "", nil
 	}
-	if c.spec.body != nil {
-		body = c.spec.body(c.p)
-	}
-	return c.spec.rest, body
+	return c.spec.rest, c.body
 }
 
 // Signed reports whether the SDK can send the command signed.
 func (c Command) Signed() bool { return c.spec != nil && c.spec.signed != nil }
 
+// cmd builds the command from its table row and validates its REST body.
 func cmd(name string, p params) Command {
+	c := Command{spec: row(name), p: p}
+	if c.spec.body != nil {
+		c.body = c.spec.body(p)
+	}
+	if err := checkBody(c.spec.rest, c.body); err != nil {
+		c.err = &Error{Op: name, Class: ErrInvalidArgument, Err: err}
+	}
+	return c
+}
+
+// bad is a command refused by a check of this package's own (names and
+// mappings fleet's table does not know).
+func bad(name, format string, args ...any) Command {
+	return Command{spec: row(name), err: invalid(name, format, args...)}
+}
+
+func row(name string) *spec {
 	s, ok := specs[name]
 	if !ok {
 		panic("command: no table row " + name) // a programming error in this package
 	}
-	return Command{spec: s, p: p}
+	return s
 }
 
-func bad(name, format string, args ...any) Command {
-	c := cmd(name, params{})
-	c.err = invalid(name, format, args...)
-	return c
-}
-
-func finite(fs ...float64) bool {
-	for _, f := range fs {
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return false
+// checkBody checks a REST body against fleet's table of Tesla's ranges. JSON
+// has no NaN or ±Inf, so those are refused first, naming the field.
+func checkBody(rest string, body any) error {
+	if b, ok := body.(obj); ok {
+		for _, k := range slices.Sorted(maps.Keys(b)) {
+			if f, isFloat := b[k].(float64); isFloat && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				return &fleet.ValidationError{Command: rest, Field: k, Reason: fmt.Sprintf("must be a finite number, got %v", f)}
+			}
 		}
 	}
-	return true
-}
-
-func validLocation(lat, lon float64) bool {
-	return finite(lat, lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180
+	return fleet.ValidateCommand(rest, body)
 }
 
 // Location is a position for commands that need one (HomeLink, windows).
 type Location struct{ Lat, Lon float64 }
-
-// Limits of the validated parameters.
-const (
-	MinChargeLimit, MaxChargeLimit = 50, 100 // percent
-	MaxChargingAmps                = 80      // amps
-	MinTemp, MaxTemp               = 15, 28  // °C, the cars' usual range
-	MaxVolume                      = 11      // REST scale 0–11
-)
 
 func Lock() Command                { return cmd("door_lock", params{}) }
 func Unlock() Command              { return cmd("door_unlock", params{}) }
@@ -115,33 +124,19 @@ func SetAutoSteeringWheelHeat(on bool) Command {
 	return cmd("remote_auto_steering_wheel_heat_climate_request", params{on: on})
 }
 
-// Boombox sounds (remote_boombox "sound").
-const (
-	SoundFart   = 0
-	SoundLocate = 2000
-)
-
-// Boombox plays a sound through the external speaker (REST only).
+// Boombox plays fleet.BoomboxFart or fleet.BoomboxLocatePing through the
+// external speaker (REST only).
 func Boombox(sound int) Command {
-	if sound != SoundFart && sound != SoundLocate {
-		return bad("remote_boombox", "sound %d: want %d or %d", sound, SoundFart, SoundLocate)
-	}
 	return cmd("remote_boombox", params{n: sound})
 }
 
 // TriggerHomelink needs the car's location.
 func TriggerHomelink(lat, lon float64) Command {
-	if !validLocation(lat, lon) {
-		return bad("trigger_homelink", "location %v,%v out of range", lat, lon)
-	}
 	return cmd("trigger_homelink", params{x: lat, y: lon, loc: true})
 }
 
 // SetTemps sets driver and passenger temperatures in °C.
 func SetTemps(driver, passenger float64) Command {
-	if !finite(driver, passenger) || driver < MinTemp || driver > MaxTemp || passenger < MinTemp || passenger > MaxTemp {
-		return bad("set_temps", "temperatures %v/%v °C: want %d–%d", driver, passenger, MinTemp, MaxTemp)
-	}
 	return cmd("set_temps", params{x: driver, y: passenger})
 }
 
@@ -155,7 +150,10 @@ const (
 	KeeperCamp KeeperMode = "camp"
 )
 
-var keeperIndex = map[KeeperMode]int{KeeperOff: 0, KeeperKeep: 1, KeeperDog: 2, KeeperCamp: 3}
+var keeperIndex = map[KeeperMode]int{
+	KeeperOff: fleet.ClimateKeeperOff, KeeperKeep: fleet.ClimateKeeperKeep,
+	KeeperDog: fleet.ClimateKeeperDog, KeeperCamp: fleet.ClimateKeeperCamp,
+}
 
 func SetClimateKeeperMode(mode KeeperMode) Command {
 	i, ok := keeperIndex[mode]
@@ -183,25 +181,9 @@ func SetCOPTemp(celsius int) Command {
 	return cmd("set_cop_temp", params{n: l})
 }
 
-// Seat positions (Tesla's ids, as in remote_seat_heater_request).
-const (
-	SeatFrontLeft = iota
-	SeatFrontRight
-	SeatRearLeft
-	SeatRearLeftBack
-	SeatRearCenter
-	SeatRearRight
-	SeatRearRightBack
-	SeatThirdRowLeft
-	SeatThirdRowRight
-)
-
-// SetSeatHeater sets one seat's heater: seat 0–8, level 0 (off) – 3 (high).
-func SetSeatHeater(seat, level int) Command {
-	if seat < SeatFrontLeft || seat > SeatThirdRowRight || level < 0 || level > 3 {
-		return bad("remote_seat_heater_request", "seat %d level %d: want seat 0–8, level 0–3", seat, level)
-	}
-	return cmd("remote_seat_heater_request", params{n: seat, level: level})
+// SetSeatHeater sets one seat's heater: level 0 (off) – 3 (high).
+func SetSeatHeater(seat fleet.Seat, level int) Command {
+	return cmd("remote_seat_heater_request", params{n: int(seat), level: level})
 }
 
 // Side is a front seat for auto seat climate.
@@ -236,19 +218,9 @@ func SetSteeringWheelHeatLevel(level WheelHeat) Command {
 	return cmd("remote_steering_wheel_heat_level_request", params{n: int(level)})
 }
 
-func SetChargingAmps(amps int) Command {
-	if amps < 0 || amps > MaxChargingAmps {
-		return bad("set_charging_amps", "%d A: want 0–%d", amps, MaxChargingAmps)
-	}
-	return cmd("set_charging_amps", params{n: amps})
-}
+func SetChargingAmps(amps int) Command { return cmd("set_charging_amps", params{n: amps}) }
 
-func SetChargeLimit(percent int) Command {
-	if percent < MinChargeLimit || percent > MaxChargeLimit {
-		return bad("set_charge_limit", "%d %%: want %d–%d", percent, MinChargeLimit, MaxChargeLimit)
-	}
-	return cmd("set_charge_limit", params{n: percent})
-}
+func SetChargeLimit(percent int) Command { return cmd("set_charge_limit", params{n: percent}) }
 
 // VentWindows and CloseWindows take the car's location when known (nil
 // omits it; Tesla needs it to close windows on some models).
@@ -259,25 +231,17 @@ func windows(name string, loc *Location) Command {
 	if loc == nil {
 		return cmd(name, params{})
 	}
-	if !validLocation(loc.Lat, loc.Lon) {
-		return bad(name, "location %v,%v out of range", loc.Lat, loc.Lon)
-	}
 	return cmd(name, params{x: loc.Lat, y: loc.Lon, loc: true})
 }
 
 // SetVolume sets the media volume on the REST scale 0–11.
 func SetVolume(volume float64) Command {
-	if !finite(volume) || volume < 0 || volume > MaxVolume {
-		return bad("adjust_volume", "volume %v: want 0–%d", volume, MaxVolume)
-	}
 	return cmd("adjust_volume", params{volume: volume})
 }
 
-// ScheduleSoftwareUpdate installs an available update after offset.
+// ScheduleSoftwareUpdate installs an available update after offset (whole
+// seconds, rounded toward zero as fleet's own helper does).
 func ScheduleSoftwareUpdate(offset time.Duration) Command {
-	if offset < 0 || offset/time.Second > math.MaxInt32 {
-		return bad("schedule_software_update", "offset %s: want ≥ 0", offset)
-	}
 	return cmd("schedule_software_update", params{offset: offset.Truncate(time.Second)})
 }
 

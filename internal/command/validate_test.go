@@ -8,42 +8,76 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
+// TestValidationRefusesBeforeSending: an invalid Command is an *Error of class
+// ErrInvalidArgument and nothing is sent. Ranges come from fleet's table, so
+// those errors also reach the *fleet.ValidationError naming the field; the
+// package's own checks (names, mappings) have no field.
 func TestValidationRefusesBeforeSending(t *testing.T) {
-	for _, cmd := range []Command{
-		SetChargeLimit(49), SetChargeLimit(101),
-		SetChargingAmps(-1), SetChargingAmps(81),
-		SetTemps(14, 20), SetTemps(20, 29), SetTemps(math.NaN(), 20),
-		SetCOPTemp(33),
-		SetSeatHeater(9, 1), SetSeatHeater(0, 4), SetSeatHeater(-1, 0),
-		SetAutoSeatClimate("middle", true),
-		SetSteeringWheelHeatLevel(3),
-		SetClimateKeeperMode("party"),
-		SetCabinOverheatProtection(false, true),
-		SetVolume(11.5), SetVolume(-0.1), SetVolume(math.Inf(1)),
-		TriggerHomelink(91, 0), TriggerHomelink(0, 181), TriggerHomelink(math.NaN(), 0),
-		VentWindows(&Location{Lat: 100}),
-		Boombox(7),
-		ScheduleSoftwareUpdate(-time.Second),
-		{}, // zero Command
+	for _, tc := range []struct {
+		cmd   Command
+		field string
+	}{
+		{SetChargeLimit(49), "percent"}, {SetChargeLimit(101), "percent"},
+		{SetChargingAmps(-1), "charging_amps"}, {SetChargingAmps(81), "charging_amps"},
+		{SetTemps(14, 20), "driver_temp"}, {SetTemps(20, 29), "passenger_temp"},
+		{SetTemps(math.NaN(), 20), "driver_temp"},
+		{SetCOPTemp(33), ""},
+		{SetSeatHeater(9, 1), "seat_position"}, {SetSeatHeater(0, 4), "level"}, {SetSeatHeater(-1, 0), "seat_position"},
+		{SetAutoSeatClimate("middle", true), ""},
+		{SetSteeringWheelHeatLevel(3), ""},
+		{SetClimateKeeperMode("party"), ""},
+		{SetCabinOverheatProtection(false, true), ""},
+		{SetVolume(11.5), "volume"}, {SetVolume(-0.1), "volume"}, {SetVolume(math.Inf(1)), "volume"},
+		{TriggerHomelink(91, 0), "lat"}, {TriggerHomelink(0, 181), "lon"}, {TriggerHomelink(math.NaN(), 0), "lat"},
+		{VentWindows(&Location{Lat: 100}), "lat"},
+		{CloseWindows(&Location{Lon: math.Inf(-1)}), "lon"},
+		{Boombox(7), "sound"},
+		{ScheduleSoftwareUpdate(-time.Second), "offset_sec"},
+		{ScheduleSoftwareUpdate(time.Duration(math.MaxInt32+1) * time.Second), "offset_sec"},
+		{Command{}, ""},
 	} {
 		f := newFake(t)
 		f.add(t, vinA, "online", SigningOff, false, nil)
 		c := newCommander(t, fastConfig(f, nil))
-		err := c.Send(context.Background(), vinA, cmd)
-		if !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want ErrInvalidArgument", cmd.Name(), err)
+		err := c.Send(context.Background(), vinA, tc.cmd)
+		var e *Error
+		if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &e) || e.Class != ErrInvalidArgument {
+			t.Errorf("%s: err = %v, want an *Error of class ErrInvalidArgument", tc.cmd.Name(), err)
+		}
+		var ve *fleet.ValidationError
+		if tc.field != "" && (!errors.As(err, &ve) || ve.Field != tc.field) {
+			t.Errorf("%s: err = %v, want fleet's validation error on %q", tc.cmd.Name(), err, tc.field)
 		}
 		if len(f.calls) != 0 {
-			t.Errorf("%s: calls %v, want none", cmd.Name(), f.calls)
+			t.Errorf("%s: calls %v, want none", tc.cmd.Name(), f.calls)
 		}
 	}
 	c := newCommander(t, fastConfig(newFake(t), nil))
 	if err := c.Send(context.Background(), "", Honk()); !errors.Is(err, ErrInvalidArgument) {
 		t.Errorf("empty VIN: %v", err)
+	}
+}
+
+// Every constructor's valid form passes fleet's table (the REST body is
+// what both paths send).
+func TestValidCommandsPassFleetValidation(t *testing.T) {
+	for _, c := range []Command{
+		SetChargeLimit(50), SetChargeLimit(100), SetChargingAmps(0), SetChargingAmps(80),
+		SetTemps(15, 28), SetVolume(0), SetVolume(11), SetSeatHeater(fleet.SeatThirdRowRight, 3),
+		TriggerHomelink(-90, 180), VentWindows(&Location{Lat: 90, Lon: -180}), CloseWindows(nil),
+		Boombox(fleet.BoomboxLocatePing), ScheduleSoftwareUpdate(0), SetCOPTemp(35),
+		SetClimateKeeperMode(KeeperCamp), SetAutoSeatClimate(Left, false), SetSteeringWheelHeatLevel(WheelHeatHigh),
+		OpenFrunk(), SunroofVent(), SunroofStop(), SetPreconditioningMax(false),
+	} {
+		if err := c.Err(); err != nil {
+			t.Errorf("%s: %v", c.Name(), err)
+		}
 	}
 }
 
@@ -57,7 +91,7 @@ func TestRESTForms(t *testing.T) {
 		{OpenFrunk(), "actuate_trunk", map[string]any{"which_trunk": "front"}},
 		{ActuateTrunk(), "actuate_trunk", map[string]any{"which_trunk": "rear"}},
 		{UnlatchChargePort(), "charge_port_door_open", nil},
-		{Boombox(SoundFart), "remote_boombox", map[string]any{"sound": 0}},
+		{Boombox(fleet.BoomboxFart), "remote_boombox", map[string]any{"sound": 0}},
 		{TriggerHomelink(52.5, 13.4), "trigger_homelink", map[string]any{"lat": 52.5, "lon": 13.4}},
 		{SetSentryMode(true), "set_sentry_mode", map[string]any{"on": true}},
 		{SetTemps(21, 22.5), "set_temps", map[string]any{"driver_temp": 21.0, "passenger_temp": 22.5}},
@@ -65,7 +99,7 @@ func TestRESTForms(t *testing.T) {
 		{SetClimateKeeperMode(KeeperDog), "set_climate_keeper_mode", map[string]any{"climate_keeper_mode": 2}},
 		{SetCabinOverheatProtection(true, true), "set_cabin_overheat_protection", map[string]any{"on": true, "fan_only": true}},
 		{SetCOPTemp(40), "set_cop_temp", map[string]any{"cop_temp": 2}},
-		{SetSeatHeater(SeatRearCenter, 3), "remote_seat_heater_request", map[string]any{"seat_position": 4, "level": 3}},
+		{SetSeatHeater(fleet.SeatRearCenter, 3), "remote_seat_heater_request", map[string]any{"seat_position": 4, "level": 3}},
 		{SetAutoSeatClimate(Right, false), "remote_auto_seat_climate_request", map[string]any{"auto_seat_position": 2, "auto_climate_on": false}},
 		{SetSteeringWheelHeatLevel(WheelHeatHigh), "remote_steering_wheel_heat_level_request", map[string]any{"level": 2}},
 		{SetAutoSteeringWheelHeat(true), "remote_auto_steering_wheel_heat_climate_request", map[string]any{"on": true}},
