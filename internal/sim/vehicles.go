@@ -30,12 +30,17 @@ func (h *regionHandler) vehicles(c *call) error {
 	if perPage < 1 {
 		perPage = 100
 	}
-	pages := (len(all) + perPage - 1) / perPage
-	if pages == 0 {
-		pages = 1
+	pages := 1
+	if perPage < len(all) {
+		pages = (len(all) + perPage - 1) / perPage
 	}
-	from := min((page-1)*perPage, len(all))
-	to := min(from+perPage, len(all))
+	// page and per_page come from the caller: compare before multiplying so
+	// that huge values cannot overflow into a negative slice bound.
+	from, to := len(all), len(all)
+	if page <= pages {
+		from = (page - 1) * perPage
+		to = from + min(perPage, len(all)-from)
+	}
 	items := all[from:to]
 	if items == nil {
 		items = []map[string]any{}
