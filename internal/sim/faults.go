@@ -156,7 +156,9 @@ func (h *regionHandler) billFault(r *http.Request) {
 		}
 	}
 	if len(parts) >= 5 && parts[2] == "energy_sites" {
-		site, _ = strconv.ParseInt(parts[3], 10, 64)
+		if id, err := strconv.ParseInt(parts[3], 10, 64); err == nil && h.c.world.HasSite(p.Subject, id) {
+			site = id
+		}
 	}
 	h.c.billing.add(rt.category, vin, site)
 }

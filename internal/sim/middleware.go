@@ -116,8 +116,10 @@ func (h *regionHandler) prepare(w http.ResponseWriter, r *http.Request, rt *rout
 		c.vin = vin
 	}
 	if id := r.PathValue("id"); id != "" {
+		// Only a site of the caller's account is metered by id, so that
+		// made-up ids cannot grow the billing table.
 		site, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
+		if err != nil || !h.c.world.HasSite(c.account, site) {
 			return c, true, world.ErrNotFound
 		}
 		c.site = site

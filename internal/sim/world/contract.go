@@ -89,6 +89,7 @@ type VehiclePatch struct {
 //	func (w *World) Online(vin string) bool
 //	func (w *World) AllVINs() []string
 //	func (w *World) SetVehicle(vin string, p VehiclePatch) error
+//	func (w *World) HasSite(accountID string, siteID int64) bool
 //	func (w *World) SiteInfo(accountID string, siteID int64) (map[string]any, error)
 //	func (w *World) LiveStatus(accountID string, siteID int64) (map[string]any, error)
 //	func (w *World) CalendarHistory(accountID string, siteID int64, q HistoryQuery) (map[string]any, error)

@@ -145,6 +145,15 @@ func (w *World) siteFor(accountID string, id int64) (*site, error) {
 	return nil, fmt.Errorf("%w: energy site %d", ErrNotFound, id)
 }
 
+// HasSite reports whether the account holds the energy site (with or
+// without a gateway). It does not move the simulation.
+func (w *World) HasSite(accountID string, siteID int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, err := w.siteFor(accountID, siteID)
+	return err == nil
+}
+
 // gatewayFor is the account's site with a gateway: the one the energy
 // endpoints answer for. A product without components has none (Tesla: 404).
 func (w *World) gatewayFor(accountID string, id int64) (*site, error) {
