@@ -204,8 +204,10 @@ var baseCommands = map[string]cmdFunc{
 		if err != nil {
 			return CommandResult{}, err
 		}
-		if off < 0 {
-			return CommandResult{}, paramError("offset_sec must not be negative")
+		// The car's offset is an int32 (the protobuf field); larger values
+		// would also overflow the duration below into an immediate install.
+		if off < 0 || off > math.MaxInt32 {
+			return CommandResult{}, paramError("offset_sec must be 0–%d", math.MaxInt32)
 		}
 		su := section(c.sec("vehicle_state"), "software_update", true)
 		if st := str(su, "status", ""); st != "available" && st != "scheduled" {

@@ -241,7 +241,14 @@ func addSchedule(sectionName, listKey, maxKey string) cmdFunc {
 			return CommandResult{}, err
 		}
 		if !hasID || id <= 0 {
-			id = float64(c.now.Unix()) // a new schedule
+			// A new schedule: its id is the time, made unique among the
+			// existing ones (the clock may not move between two adds).
+			id = float64(c.now.Unix())
+			for _, e := range list {
+				if m, isMap := e.(map[string]any); isMap {
+					id = math.Max(id, num(m, "id", 0)+1)
+				}
+			}
 		}
 		entry := map[string]any{"id": int64(id), "name": str(c.p, "name", ""), "days_of_week": mask,
 			"enabled": enabled, "latitude": lat, "longitude": lon, "one_time": flag(c.p, "one_time", false)}
