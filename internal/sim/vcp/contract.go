@@ -38,3 +38,4 @@ type Stats struct {
 //	func (c *Car) Keys() [][]byte
 //	func (c *Car) Reboot(domain string)                 // "vcsec" | "infotainment" | "": new epoch(s), as after a restart
 //	func (c *Car) Stats() Stats
+//	func CommandNames(routableMessage []byte) (names []string, readable bool) // for signed_command scope checks

@@ -40,6 +40,7 @@ func FuzzHandle(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, msg []byte) {
+		CommandNames(msg) // must not panic either
 		out := car.Handle(msg)
 		var reply universal.RoutableMessage
 		if err := proto.Unmarshal(out, &reply); err != nil {
