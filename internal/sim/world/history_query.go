@@ -33,7 +33,7 @@ func (w *World) CalendarHistory(accountID string, siteID int64, q HistoryQuery) 
 	tz := s.tz
 	if q.TimeZone != "" {
 		loc, err := time.LoadLocation(q.TimeZone)
-		if err != nil {
+		if err != nil || q.TimeZone == "Local" { // "Local" is the host's zone, not an IANA name
 			return nil, paramError("time_zone %q is unknown", q.TimeZone)
 		}
 		tz = loc

@@ -50,3 +50,13 @@ func TestScheduleSoftwareUpdateHugeOffset(t *testing.T) {
 		t.Errorf("software_update after refused offsets = %v", su)
 	}
 }
+
+// time_zone "Local" would be the host's zone (Go's LoadLocation): answers
+// would differ between machines, so it is refused like any unknown zone.
+func TestCalendarHistoryRefusesHostZone(t *testing.T) {
+	w, acct := demo(t, 1)
+	_, err := w.CalendarHistory(acct, DemoSiteID, HistoryQuery{Kind: "energy", Period: "day", TimeZone: "Local"})
+	if !errors.Is(err, ErrInvalidParam) {
+		t.Errorf("time_zone Local: err = %v, want ErrInvalidParam", err)
+	}
+}
