@@ -22,6 +22,9 @@ func (c *Commander) execSigned(ctx context.Context, vin string, cmd Command) (se
 	if c.cfg.Key == nil {
 		return false, errNoKey
 	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	sc := c.sessions.get(ctx)
 	conn := newConnection(vin, c.fleet, c.cfg.RetryInterval)
 	v, err := vehicle.NewVehicle(conn, c.cfg.Key, sc)
@@ -33,7 +36,11 @@ func (c *Commander) execSigned(ctx context.Context, vin string, cmd Command) (se
 	// Saved even when the command failed: a resync (new epoch, counter)
 	// is worth keeping. The caller's deadline must not stop the save.
 	defer c.sessions.save(context.WithoutCancel(ctx), v)
-	if err := v.Connect(ctx); err != nil {
+	// Connect only starts the dispatcher goroutine (no I/O). With a context
+	// that is already over, the SDK's Start can return before that
+	// goroutine registers, so Disconnect cannot stop it and it leaks,
+	// blocked for ever; the command's own I/O below still honours ctx.
+	if err := v.Connect(context.WithoutCancel(ctx)); err != nil {
 		return false, err
 	}
 	if err := v.StartSession(ctx, []universal.Domain{cmd.spec.domain}); err != nil {
