@@ -91,7 +91,7 @@ func (c *Client) send(ctx context.Context, cl call) (*envelope, error) {
 		if status >= 200 && status < 300 {
 			return decodeEnvelope(cl.method, cl.endpoint, body)
 		}
-		apiErr := newAPIError(cl.method, cl.endpoint, status, h, body)
+		apiErr := newAPIError(cl.method, cl.endpoint, status, h, redact(body, tok.AccessToken))
 		switch {
 		case status == http.StatusMisdirectedRequest && !cl.noRedirect && !redirected:
 			if target, ok := c.acceptBase(redirectTarget(body, h)); ok && target != base {
@@ -148,6 +148,15 @@ func (c *Client) roundTrip(ctx context.Context, cl call, base, accessToken strin
 		return 0, nil, nil, err
 	}
 	return resp.StatusCode, resp.Header, body, nil
+}
+
+// redact removes the access token from an error body: some servers and
+// gateways echo the Authorization header, and errors end up in logs.
+func redact(body []byte, accessToken string) []byte {
+	if accessToken == "" || !bytes.Contains(body, []byte(accessToken)) {
+		return body
+	}
+	return bytes.ReplaceAll(body, []byte(accessToken), []byte("[redacted]"))
 }
 
 // pause waits before retry n (1-based), doubling from Retry.Backoff.
