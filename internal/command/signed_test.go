@@ -62,7 +62,8 @@ func TestSignedFormsReachTheCar(t *testing.T) {
 		{MediaTogglePlayback(), "media_toggle_playback", nil},
 		{MediaNextTrack(), "media_next_track", nil},
 		{MediaPreviousTrack(), "media_prev_track", nil},
-		{SetVolume(11), "adjust_volume", map[string]any{"volume": 11.0}}, // REST 0–11 → SDK 0–10 → REST again
+		{SetVolume(7.5), "adjust_volume", map[string]any{"volume": 7.5}}, // the same absolute volume both ways
+		{SetVolume(11), "adjust_volume", map[string]any{"volume": 10.0}}, // the SDK's ceiling
 		{ScheduleSoftwareUpdate(2 * time.Minute), "schedule_software_update", map[string]any{"offset_sec": 120.0}},
 	} {
 		if err := c.Send(context.Background(), vinA, tc.cmd); err != nil {

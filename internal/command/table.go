@@ -144,8 +144,10 @@ var table = []spec{
 	{name: "adjust_volume", rest: "adjust_volume", domain: info,
 		body: func(p params) any { return obj{"volume": p.volume} },
 		signed: func(ctx context.Context, v *vehicle.Vehicle, p params) error {
-			// REST takes 0–11, the SDK 0–10.
-			return v.SetVolume(ctx, float32(math.Min(10, p.volume*10/11)))
+			// The same absolute volume as the REST body, as Tesla's own proxy
+			// passes it (the cars' audio_volume_max is about 10.3); the SDK
+			// takes at most 10.
+			return v.SetVolume(ctx, float32(math.Min(10, p.volume)))
 		}},
 	{name: "schedule_software_update", rest: "schedule_software_update", domain: info, noWake: true,
 		body: func(p params) any { return obj{"offset_sec": int(p.offset / time.Second)} },

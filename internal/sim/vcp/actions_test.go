@@ -104,7 +104,7 @@ func TestActionMapping(t *testing.T) {
 		{"next fav", va(&carserver.VehicleAction_MediaNextFavorite{MediaNextFavorite: &carserver.MediaNextFavorite{}}), []call{{"media_next_fav", nil}}},
 		{"prev fav", va(&carserver.VehicleAction_MediaPreviousFavorite{MediaPreviousFavorite: &carserver.MediaPreviousFavorite{}}), []call{{"media_prev_fav", nil}}},
 		{"volume", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{
-			MediaVolume: &carserver.MediaUpdateVolume_VolumeAbsoluteFloat{VolumeAbsoluteFloat: float32(7.0 * 10 / 11)}}}), []call{{"adjust_volume", m{"volume": 7.0}}}},
+			MediaVolume: &carserver.MediaUpdateVolume_VolumeAbsoluteFloat{VolumeAbsoluteFloat: 7.3}}}), []call{{"adjust_volume", m{"volume": 7.3}}}},
 		{"volume up", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{
 			MediaVolume: &carserver.MediaUpdateVolume_VolumeDelta{VolumeDelta: 1}}}), []call{{"media_volume_up", nil}}},
 		{"volume down", va(&carserver.VehicleAction_MediaUpdateVolume{MediaUpdateVolume: &carserver.MediaUpdateVolume{

@@ -81,8 +81,9 @@ func controlCalls(va *carserver.VehicleAction) ([]call, string) {
 	case *carserver.VehicleAction_MediaUpdateVolume:
 		switch v := m.MediaUpdateVolume.GetMediaVolume().(type) {
 		case *carserver.MediaUpdateVolume_VolumeAbsoluteFloat:
-			// The protobuf volume is on the SDK's 0–10 scale, REST's on 0–11.
-			vol := math.Round(float64(v.VolumeAbsoluteFloat)*11/10*1000) / 1000
+			// The same absolute volume as REST's adjust_volume (Tesla's proxy
+			// passes it unchanged), rounded off float32's noise.
+			vol := math.Round(float64(v.VolumeAbsoluteFloat)*1000) / 1000
 			return one("adjust_volume", map[string]any{"volume": vol}), ""
 		case *carserver.MediaUpdateVolume_VolumeDelta:
 			// Only the sign of the delta matters: one step up or down.
