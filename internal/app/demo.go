@@ -72,12 +72,16 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Ledger: ledger,
 		Logger: o.Logger,
 	}
-	store := &memoryTokens{}
+	store := &fleet.MemoryTokenStore{}
 	oauth, err := login(ctx, cfg, o.Account, store)
 	if err != nil {
 		return err
 	}
-	claims, err := fleet.ParseClaims(store.tok.AccessToken)
+	tok, err := store.Load(ctx)
+	if err != nil {
+		return err
+	}
+	claims, err := fleet.ParseClaims(tok.AccessToken)
 	if err != nil {
 		return err
 	}

@@ -10,38 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/oauth2"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
 )
-
-// memoryTokens is a fleet.TokenStore in memory, for the demo (the store
-// issue gives accounts durable, encrypted storage).
-type memoryTokens struct {
-	mu  sync.Mutex
-	tok *oauth2.Token
-}
-
-func (m *memoryTokens) Load(context.Context) (*oauth2.Token, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.tok == nil {
-		return nil, errors.New("not signed in")
-	}
-	t := *m.tok
-	return &t, nil
-}
-
-func (m *memoryTokens) Save(_ context.Context, tok *oauth2.Token) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t := *tok
-	m.tok = &t
-	return nil
-}
 
 // login runs the authorization code flow as a person would: a loopback
 // callback server receives the redirect, and a "browser" opens the consent

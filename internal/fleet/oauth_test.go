@@ -71,26 +71,17 @@ func (ts *tokenServer) rotationCount() int {
 	return ts.rotations
 }
 
-// memStore is a TokenStore in memory; saveErr makes Save fail.
+// memStore is the in-memory TokenStore that records saves; saveErr makes
+// Save fail and onSave runs first.
 type memStore struct {
+	MemoryTokenStore
 	mu      sync.Mutex
-	tok     *oauth2.Token
 	saves   []string // refresh tokens saved, in order
 	saveErr error
 	onSave  func()
 }
 
-func (s *memStore) Load(context.Context) (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tok == nil {
-		return nil, nil
-	}
-	cp := *s.tok
-	return &cp, nil
-}
-
-func (s *memStore) Save(_ context.Context, tok *oauth2.Token) error {
+func (s *memStore) Save(ctx context.Context, tok *oauth2.Token) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.onSave != nil {
@@ -99,10 +90,8 @@ func (s *memStore) Save(_ context.Context, tok *oauth2.Token) error {
 	if s.saveErr != nil {
 		return s.saveErr
 	}
-	cp := *tok
-	s.tok = &cp
 	s.saves = append(s.saves, tok.RefreshToken)
-	return nil
+	return s.MemoryTokenStore.Save(ctx, tok)
 }
 
 func testOAuth(ts *tokenServer) *OAuth {

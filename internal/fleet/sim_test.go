@@ -96,34 +96,24 @@ func (e *simEnv) setState(t testing.TB, vin, state string) {
 
 func (e *simEnv) oauthStat(key string) int { return e.OAuth().Stats()[key] }
 
-// memStore is a TokenStore in memory; failSave makes Save fail.
+// memStore is the in-memory TokenStore that records saves; failSave makes
+// Save fail.
 type memStore struct {
+	fleet.MemoryTokenStore
 	mu       sync.Mutex
-	tok      *oauth2.Token
 	saved    []*oauth2.Token
 	failSave bool
 }
 
-func (s *memStore) Load(context.Context) (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tok == nil {
-		return nil, nil
-	}
-	cp := *s.tok
-	return &cp, nil
-}
-
-func (s *memStore) Save(_ context.Context, tok *oauth2.Token) error {
+func (s *memStore) Save(ctx context.Context, tok *oauth2.Token) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failSave {
 		return errors.New("disk full")
 	}
 	cp := *tok
-	s.tok = &cp
 	s.saved = append(s.saved, &cp)
-	return nil
+	return s.MemoryTokenStore.Save(ctx, tok)
 }
 
 func (s *memStore) saves() int {
@@ -175,7 +165,7 @@ func TestSimLogin(t *testing.T) {
 		if r, _ := cl.Region(); r != fleet.RegionNA || !cl.HasScope("vehicle_cmds") || cl.Subject == "" || tok.RefreshToken == "" {
 			t.Errorf("claims %+v", cl)
 		}
-		store := &memStore{tok: tok}
+		store := &memStore{MemoryTokenStore: fleet.MemoryTokenStore{Token: tok}}
 		c := fleet.New(e.cfg, a.TokenManager(store))
 		p, err := c.Products(t.Context())
 		if err != nil || len(p.Vehicles()) != 2 || len(p.EnergySites()) != 1 {
@@ -215,7 +205,7 @@ func TestSimRefreshRotation(t *testing.T) {
 	e := startSim(t, sim.Options{})
 	a := fleet.NewOAuth(e.cfg)
 	first := e.token(t)
-	store := &memStore{tok: expired(first)}
+	store := &memStore{MemoryTokenStore: fleet.MemoryTokenStore{Token: expired(first)}}
 	c := fleet.New(e.cfg, a.TokenManager(store))
 	before := e.oauthStat(oauth.StatRefreshToken)
 	if _, err := c.Products(t.Context()); err != nil {
@@ -224,7 +214,7 @@ func TestSimRefreshRotation(t *testing.T) {
 	if got := e.oauthStat(oauth.StatRefreshToken) - before; got != 1 || store.saves() != 1 {
 		t.Fatalf("refreshes %d, saves %d", got, store.saves())
 	}
-	second := store.tok
+	second, _ := store.Load(t.Context())
 	if second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken {
 		t.Fatal("refresh did not rotate the pair")
 	}
@@ -261,7 +251,7 @@ func TestSimRefreshGrace(t *testing.T) {
 // TestSimSaveFailure: a token that could not be saved is not used.
 func TestSimSaveFailure(t *testing.T) {
 	e := startSim(t, sim.Options{})
-	store := &memStore{tok: expired(e.token(t)), failSave: true}
+	store := &memStore{MemoryTokenStore: fleet.MemoryTokenStore{Token: expired(e.token(t))}, failSave: true}
 	c := fleet.New(e.cfg, fleet.NewOAuth(e.cfg).TokenManager(store))
 	e.control(t, "DELETE", "/_sim/billing", nil, nil)
 	before := e.oauthStat(oauth.StatRefreshToken)
@@ -279,7 +269,7 @@ func TestSimSaveFailure(t *testing.T) {
 // TestSimSingleRefresh: concurrent callers cause exactly one refresh.
 func TestSimSingleRefresh(t *testing.T) {
 	e := startSim(t, sim.Options{})
-	store := &memStore{tok: expired(e.token(t))}
+	store := &memStore{MemoryTokenStore: fleet.MemoryTokenStore{Token: expired(e.token(t))}}
 	c := fleet.New(e.cfg, fleet.NewOAuth(e.cfg).TokenManager(store))
 	before := e.oauthStat(oauth.StatRefreshToken)
 	var wg sync.WaitGroup

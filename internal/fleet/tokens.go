@@ -164,3 +164,33 @@ func (c *refreshCall) wait(ctx context.Context) (*oauth2.Token, error) {
 		return nil, ctx.Err()
 	}
 }
+
+// MemoryTokenStore is a TokenStore in memory, for one process's lifetime (a
+// demo, a test); the store issue gives accounts durable storage. Its zero
+// value holds no token; set Token before first use to start with one.
+type MemoryTokenStore struct {
+	mu    sync.Mutex
+	Token *oauth2.Token
+}
+
+var _ TokenStore = (*MemoryTokenStore)(nil)
+
+// Load returns a copy of the stored token (nil when there is none).
+func (s *MemoryTokenStore) Load(context.Context) (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.Token == nil {
+		return nil, nil
+	}
+	t := *s.Token
+	return &t, nil
+}
+
+// Save keeps a copy of tok.
+func (s *MemoryTokenStore) Save(_ context.Context, tok *oauth2.Token) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := *tok
+	s.Token = &t
+	return nil
+}

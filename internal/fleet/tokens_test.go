@@ -14,7 +14,7 @@ import (
 
 func TestTokenManagerRefreshesAheadOfExpiry(t *testing.T) {
 	ts := newTokenServer(t)
-	store := &memStore{tok: &oauth2.Token{AccessToken: fakeJWT(map[string]any{"sub": "u1"}), RefreshToken: "NA_rt-0", Expiry: time.Now().Add(10 * time.Second)}}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: fakeJWT(map[string]any{"sub": "u1"}), RefreshToken: "NA_rt-0", Expiry: time.Now().Add(10 * time.Second)}}}
 	m := testOAuth(ts).TokenManager(store)
 	tok, err := m.Token(t.Context()) // expires within 20 s → refresh
 	if err != nil || tok.RefreshToken != "NA_rt-1" {
@@ -40,7 +40,7 @@ func TestTokenManagerRefreshesAheadOfExpiry(t *testing.T) {
 // not be saved, so no API request is made with it.
 func TestTokenManagerSaveFailure(t *testing.T) {
 	ts := newTokenServer(t)
-	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}, saveErr: errors.New("disk full")}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}, saveErr: errors.New("disk full")}
 	m := testOAuth(ts).TokenManager(store)
 	api := newRecorder(t, respond(200, `{"response":{"vin":"V"}}`))
 	c := New(Config{BaseURLs: map[Region]string{RegionNA: api.URL}}, m)
@@ -62,7 +62,7 @@ func TestTokenManagerSaveBeforeUse(t *testing.T) {
 	var order []string
 	var mu sync.Mutex
 	note := func(s string) { mu.Lock(); order = append(order, s); mu.Unlock() }
-	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}}
 	store.onSave = func() { note("save") }
 	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		note("api")
@@ -81,7 +81,7 @@ func TestTokenManagerSaveBeforeUse(t *testing.T) {
 func TestTokenManagerSingleFlight(t *testing.T) {
 	ts := newTokenServer(t)
 	ts.gate, ts.arrived = make(chan struct{}), make(chan struct{}, 1)
-	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}}
 	m := testOAuth(ts).TokenManager(store)
 	const n = 8
 	var wg sync.WaitGroup
@@ -117,7 +117,7 @@ func TestTokenManagerRefreshOutlivesCaller(t *testing.T) {
 	ts := newTokenServer(t)
 	ts.gate, ts.arrived = make(chan struct{}), make(chan struct{}, 1)
 	saved := make(chan struct{})
-	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}}
 	store.onSave = func() { close(saved) }
 	m := testOAuth(ts).TokenManager(store)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -139,7 +139,7 @@ func TestTokenManagerRefreshOutlivesCaller(t *testing.T) {
 // TestReauthOn401: a 401 from the API refreshes once and resends.
 func TestReauthOn401(t *testing.T) {
 	ts := newTokenServer(t)
-	store := &memStore{tok: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(time.Hour)}}
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(time.Hour)}}}
 	api := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "Bearer old" {
 			respond(401, `{"error":"token expired (401)"}`)(w, r)
@@ -165,7 +165,7 @@ func TestTokenManagerEmptyStore(t *testing.T) {
 	if _, err := m.Token(t.Context()); !errors.Is(err, ErrNoToken) {
 		t.Errorf("err = %v", err)
 	}
-	m = NewOAuth(Config{}).TokenManager(&memStore{tok: &oauth2.Token{AccessToken: "a", Expiry: time.Now().Add(-time.Hour)}})
+	m = NewOAuth(Config{}).TokenManager(&memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "a", Expiry: time.Now().Add(-time.Hour)}}})
 	if _, err := m.Token(t.Context()); !errors.Is(err, ErrLoginRequired) {
 		t.Errorf("expired without refresh token: %v", err)
 	}
