@@ -162,7 +162,7 @@ func TestParseResolve(t *testing.T) {
 // "allowed" car takes signed commands once the key is paired, and the site
 // without components is skipped.
 func TestDemoOnFixtures(t *testing.T) {
-	out, stop := start(t, "demo", "--fixtures", "../../../shared/fixtures/ha", "--interval", "50ms")
+	out, stop := start(t, "demo", "--fixtures", "../../testdata/ha", "--interval", "50ms")
 	waitFor(t, out, regexp.MustCompile(`vehicle  Test .*command signing allowed`))
 	waitFor(t, out, regexp.MustCompile(`site     id 98765 has no battery, solar or wall connector: skipped`))
 	waitFor(t, out, regexp.MustCompile(`Test +flash lights +\(signed\) ok`))

@@ -15,8 +15,8 @@ import (
 	"time"
 )
 
-// fixtureDir is shared/fixtures/ha: the repo root is ../.., shared sits next to it.
-var fixtureDir = filepath.Join("..", "..", "..", "shared", "fixtures", "ha")
+// fixtureDir holds Home Assistant's fixtures (testdata/ha at the repository root).
+var fixtureDir = filepath.Join("..", "..", "testdata", "ha")
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()

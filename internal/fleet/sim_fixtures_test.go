@@ -13,7 +13,7 @@ import (
 
 const fixtureVIN = "LRWXF7EK4KC700000"
 
-// TestSimFixtures: seeded with shared/fixtures/ha, the sim answers with the
+// TestSimFixtures: seeded with testdata/ha, the sim answers with the
 // fixture bodies and the client keeps every field: decode → encode equals
 // the fixture's "response".
 func TestSimFixtures(t *testing.T) {

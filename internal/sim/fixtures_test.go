@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// The cloud seeded from Tesla response files (shared/fixtures/ha) serves them.
+// The cloud seeded from Tesla response files (testdata/ha) serves them.
 func TestFixturesWorld(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "fixtures", "ha")
+	dir := filepath.Join("..", "..", "testdata", "ha")
 	c, err := New(Options{Seed: 1, Fixtures: dir})
 	if err != nil {
 		t.Fatalf("New with fixtures: %v", err)

@@ -4,8 +4,8 @@ package vcp
 // github.com/teslamotors/vehicle-command v0.4.1 pkg/protocol/protocol.md
 // ("Test keys", "Handshake", "Key Agreement", "Response authentication",
 // "Metadata serialization" and the AES-GCM "Turn HVAC on" example). The HMAC
-// command vector is from shared/reference/vehicle-command.md §3 (signed by
-// the real SDK with the same test keys and session).
+// command vector was signed by the real SDK v0.4.1 with the same test keys
+// and session.
 
 import (
 	"bytes"

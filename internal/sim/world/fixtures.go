@@ -12,7 +12,7 @@ import (
 )
 
 // LoadFixtures builds a world from a directory of Tesla response files
-// (the shapes of shared/fixtures/ha): products.json (required),
+// (the shapes of testdata/ha): products.json (required),
 // vehicle_data*.json, site_info.json, live_status.json and
 // energy_history.json. One NA account "owner@example.com" owns every
 // product. Until the clock moves, reads return those bodies exactly.

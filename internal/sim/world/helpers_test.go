@@ -11,7 +11,7 @@ import (
 
 var testStart = time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC) // 02:00 in Los Angeles
 
-func fixturesDir() string { return filepath.Join("..", "..", "..", "..", "shared", "fixtures", "ha") }
+func fixturesDir() string { return filepath.Join("..", "..", "..", "testdata", "ha") }
 
 func demo(t testing.TB, seed int64) (*World, string) {
 	t.Helper()
