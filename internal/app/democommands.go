@@ -103,13 +103,13 @@ func demoCommands(ctx context.Context, c *command.Commander, p *fleet.Products, 
 		vin, name := str(v.VIN), str(v.DisplayName)
 		for _, step := range []struct {
 			what string
-			do   func(context.Context, string) error
+			cmd  command.Command
 		}{
-			{"flash lights", c.FlashLights},
-			{"set charge limit 85%", func(ctx context.Context, vin string) error { return c.SetChargeLimit(ctx, vin, 85) }},
+			{"flash lights", command.FlashLights()},
+			{"set charge limit 85%", command.SetChargeLimit(85)},
 		} {
 			start := time.Now()
-			if err := step.do(ctx, vin); err != nil {
+			if err := c.Send(ctx, vin, step.cmd); err != nil {
 				fmt.Fprintf(out, "  %-10s %-22s failed: %v\n", name, step.what, err)
 				continue
 			}

@@ -20,7 +20,7 @@ func benchCommand(b *testing.B, signed bool) {
 	}
 	c := e.commander(nil, true)
 	ctx := context.Background()
-	if err := c.FlashLights(ctx, vin); err != nil { // handshake and state check outside the loop
+	if err := c.Send(ctx, vin, command.FlashLights()); err != nil { // handshake and state check outside the loop
 		b.Fatal(err)
 	}
 	b.ResetTimer()
@@ -30,7 +30,7 @@ func benchCommand(b *testing.B, signed bool) {
 			e.control("DELETE", "/_sim/ratelimits", nil, nil)
 			b.StartTimer()
 		}
-		if err := c.FlashLights(ctx, vin); err != nil {
+		if err := c.Send(ctx, vin, command.FlashLights()); err != nil {
 			b.Fatal(err)
 		}
 	}

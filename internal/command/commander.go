@@ -168,6 +168,10 @@ func (c *Commander) Send(ctx context.Context, vin string, cmds ...Command) error
 			}
 			return err
 		}
+		if cmd.Site() {
+			return &Error{Op: cmd.Name(), VIN: vin, Class: ErrInvalidArgument,
+				Err: fmt.Errorf("%s is an energy site command: use SendSite", cmd.Name())}
+		}
 	}
 	if len(cmds) == 0 {
 		return nil

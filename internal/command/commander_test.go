@@ -57,7 +57,7 @@ func TestSerialisesPerVehicleParallelAcrossVehicles(t *testing.T) {
 	ctx := context.Background()
 	errs := make(chan error, 4)
 	for _, vin := range []string{vinA, vinA, vinA, vinB} {
-		go func() { errs <- c.Honk(ctx, vin) }()
+		go func() { errs <- c.Send(ctx, vin, Honk()) }()
 	}
 	// One command per VIN gets in while the others of A wait: both VINs
 	// run at the same time.
@@ -153,7 +153,7 @@ func TestWakeTimeoutSaysSoAndDoesNotRetry(t *testing.T) {
 	}
 	errs := make(chan error, 3)
 	for range 3 {
-		go func() { errs <- c.ChargeStart(context.Background(), vinA) }()
+		go func() { errs <- c.Send(context.Background(), vinA, ChargeStart()) }()
 	}
 	for range 3 {
 		waitFor(t, queued, "queued caller")
@@ -189,11 +189,11 @@ func TestKnownOnlineSkipsWakeAndUnknownChecksFirst(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	ctx := context.Background()
 	// Unknown state: a free read finds it online; no wake.
-	if err := c.Lock(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, Lock()); err != nil {
 		t.Fatal(err)
 	}
 	// Now known online: nothing but the command.
-	if err := c.Unlock(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, Unlock()); err != nil {
 		t.Fatal(err)
 	}
 	if w, v, cmd := f.count("wake_up"), f.count("vehicle"), f.count("command"); w != 0 || v != 1 || cmd != 2 {
@@ -207,7 +207,7 @@ func TestAsleep408IsRetriedOnceAfterWake(t *testing.T) {
 	car.onlineAfter = 1
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "online") // stale: the car fell asleep meanwhile
-	if err := c.SetChargeLimit(context.Background(), vinA, 90); err != nil {
+	if err := c.Send(context.Background(), vinA, SetChargeLimit(90)); err != nil {
 		t.Fatal(err)
 	}
 	if w, cmd := f.count("wake_up"), f.count("command"); w != 1 || cmd != 2 {
@@ -224,7 +224,7 @@ func TestAsleep408TwiceIsNotRetriedAgain(t *testing.T) {
 	f.command = func(vin, name string, body any) (*fleet.CommandResult, error) { return nil, errAsleep408 }
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "online")
-	err := c.ChargeStop(context.Background(), vinA)
+	err := c.Send(context.Background(), vinA, ChargeStop())
 	if !errors.Is(err, ErrAsleep) || !errors.Is(err, fleet.ErrAsleep) {
 		t.Fatalf("err = %v, want ErrAsleep (and fleet.ErrAsleep)", err)
 	}
@@ -255,7 +255,7 @@ func TestNoBlindRetry(t *testing.T) {
 			f.command = func(vin, name string, body any) (*fleet.CommandResult, error) { return nil, tc.err }
 			c := newCommander(t, fastConfig(f, nil))
 			c.MarkState(vinA, "online")
-			err := c.ChargeStart(context.Background(), vinA)
+			err := c.Send(context.Background(), vinA, ChargeStart())
 			if !errors.Is(err, tc.class) {
 				t.Fatalf("err = %v, want class %v", err, tc.class)
 			}
@@ -275,7 +275,7 @@ func TestBenignRefusalsAreSuccess(t *testing.T) {
 		car := f.add(t, vinA, "online", SigningOff, false, nil)
 		car.exec.refuse["charge_stop"] = reason
 		c := newCommander(t, fastConfig(f, nil))
-		if err := c.ChargeStop(context.Background(), vinA); err != nil {
+		if err := c.Send(context.Background(), vinA, ChargeStop()); err != nil {
 			t.Fatalf("%s: %v", reason, err)
 		}
 	}
@@ -286,7 +286,7 @@ func TestScheduleSoftwareUpdateDoesNotWake(t *testing.T) {
 	f.add(t, vinA, "online", SigningOff, false, nil)
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "asleep")
-	if err := c.ScheduleSoftwareUpdate(context.Background(), vinA, 0); err != nil {
+	if err := c.Send(context.Background(), vinA, ScheduleSoftwareUpdate(0)); err != nil {
 		t.Fatal(err)
 	}
 	if w, v := f.count("wake_up"), f.count("vehicle"); w != 0 || v != 0 {
@@ -325,11 +325,11 @@ func TestCallerDeadlineWhileQueued(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "online")
 	done := make(chan error, 1)
-	go func() { done <- c.Honk(context.Background(), vinA) }()
+	go func() { done <- c.Send(context.Background(), vinA, Honk()) }()
 	waitFor(t, entered, "first command")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := c.FlashLights(ctx, vinA)
+	err := c.Send(ctx, vinA, FlashLights())
 	if !errors.Is(err, context.Canceled) || MayHaveSucceeded(err) {
 		t.Fatalf("err = %v, want a certain failure caused by context.Canceled", err)
 	}

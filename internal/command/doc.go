@@ -30,12 +30,21 @@
 //
 // # Commands
 //
-// Every vehicle command is one row of a table (table.go): its name, the REST
-// command and body, the SDK method and the domain (VCSEC or INFOTAINMENT) it
-// needs. Parameters are validated before anything is sent, on both paths, by
-// fleet.ValidateCommand on the REST body: fleet's table is the one source of
-// Tesla's ranges. Energy commands take fleet's values (fleet.GridImportExport,
-// fleet.ModeBackup …) and are checked by fleet's client before the request.
+// Every command is one row of a table (table.go), the one place it is
+// defined: its name, the REST command and body, the range checks of its
+// parameters (Tesla's documented ranges and enums, refused before anything
+// is sent with a *fleet.ValidationError naming the body field), and for
+// vehicle commands the SDK method and the domain (VCSEC or INFOTAINMENT) the
+// signed form needs. Both paths are built from the same checked parameters.
+// Constructors (Lock(), SetChargeLimit(80), SetBackupReserve(20), …) build a
+// Command; adding a command means one row and one constructor.
+//
+// Vehicle commands go through Send (wake, route, one at a time per VIN).
+// Energy site commands (Command.Site() true: SetBackupReserve,
+// SetOperationMode, SetStormMode, SetExportRule, SetGridCharging,
+// SetOffGridVehicleChargingReserve) go through SendSite: one POST to
+// /api/1/energy_sites/{id}/<endpoint> through fleet's SiteCommand, no wake.
+// Each method refuses the other kind of command.
 //
 // # Errors
 //

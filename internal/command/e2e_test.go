@@ -3,7 +3,6 @@ package command_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -72,7 +71,7 @@ func TestE2ECommandsTakeEffect(t *testing.T) {
 func TestE2EUnpairedKeyNamesThePairingLink(t *testing.T) {
 	e := startE2E(t)
 	c := e.commander(nil, true)
-	err := c.Lock(context.Background(), e.m3)
+	err := c.Send(context.Background(), e.m3, command.Lock())
 	if !errors.Is(err, command.ErrKeyNotPaired) {
 		t.Fatalf("err = %v, want ErrKeyNotPaired", err)
 	}
@@ -81,7 +80,7 @@ func TestE2EUnpairedKeyNamesThePairingLink(t *testing.T) {
 	}
 	// The owner opens the link: the sim fetches our hosted key and pairs it.
 	e.control("GET", "/_ak/"+appDomain+"?vin="+e.m3, nil, nil)
-	if err := c.Lock(context.Background(), e.m3); err != nil {
+	if err := c.Send(context.Background(), e.m3, command.Lock()); err != nil {
 		t.Fatalf("after pairing: %v", err)
 	}
 }
@@ -91,17 +90,17 @@ func TestE2EEpochChangeResyncsSilently(t *testing.T) {
 	e.pair(e.m3)
 	c := e.commander(nil, true)
 	ctx := context.Background()
-	if err := c.Lock(ctx, e.m3); err != nil {
+	if err := c.Send(ctx, e.m3, command.Lock()); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.ClimateOn(ctx, e.m3); err != nil {
+	if err := c.Send(ctx, e.m3, command.ClimateOn()); err != nil {
 		t.Fatal(err)
 	}
 	e.control("POST", "/_sim/vehicles/"+e.m3+"/reboot", map[string]string{"domain": ""}, nil)
-	if err := c.Unlock(ctx, e.m3); err != nil {
+	if err := c.Send(ctx, e.m3, command.Unlock()); err != nil {
 		t.Fatalf("after reboot: %v", err)
 	}
-	if err := c.ClimateOff(ctx, e.m3); err != nil {
+	if err := c.Send(ctx, e.m3, command.ClimateOff()); err != nil {
 		t.Fatalf("after reboot: %v", err)
 	}
 	d := e.data(e.m3)
@@ -123,7 +122,7 @@ func TestE2ERESTToRequiredVehicleNeedsSigning(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.MarkState(e.m3, "online")
-	if err := c.Lock(ctx, e.m3); !errors.Is(err, command.ErrSigningRequired) {
+	if err := c.Send(ctx, e.m3, command.Lock()); !errors.Is(err, command.ErrSigningRequired) {
 		t.Fatalf("err = %v, want ErrSigningRequired", err)
 	}
 }
@@ -168,7 +167,7 @@ func TestE2EWakeTimeoutSaysSoWithoutRetrying(t *testing.T) {
 	e.setVehicle(e.m3, world.VehiclePatch{State: &asleep})
 	e.control("DELETE", "/_sim/billing", nil, nil)
 	c := e.commander(nil, false) // the clock never moves: the car never wakes
-	err := c.ChargeStart(context.Background(), e.m3)
+	err := c.Send(context.Background(), e.m3, command.ChargeStart())
 	if !errors.Is(err, command.ErrWakeTimeout) || command.MayHaveSucceeded(err) {
 		t.Fatalf("err = %v, want a certain ErrWakeTimeout", err)
 	}
@@ -184,10 +183,10 @@ func TestE2ESessionCacheSurvivesRestart(t *testing.T) {
 	store := command.FileSessionStore{Path: filepath.Join(t.TempDir(), "sessions.json")}
 	ctx := context.Background()
 	first := e.commander(store, true)
-	if err := first.Lock(ctx, e.m3); err != nil {
+	if err := first.Send(ctx, e.m3, command.Lock()); err != nil {
 		t.Fatal(err)
 	}
-	if err := first.SetChargeLimit(ctx, e.m3, 70); err != nil {
+	if err := first.Send(ctx, e.m3, command.SetChargeLimit(70)); err != nil {
 		t.Fatal(err)
 	}
 	before := e.handshakes(e.m3)
@@ -195,10 +194,10 @@ func TestE2ESessionCacheSurvivesRestart(t *testing.T) {
 		t.Fatalf("handshakes = %d, want 2", before)
 	}
 	second := e.commander(store, true) // the restart
-	if err := second.Unlock(ctx, e.m3); err != nil {
+	if err := second.Send(ctx, e.m3, command.Unlock()); err != nil {
 		t.Fatal(err)
 	}
-	if err := second.SetChargeLimit(ctx, e.m3, 72); err != nil {
+	if err := second.Send(ctx, e.m3, command.SetChargeLimit(72)); err != nil {
 		t.Fatal(err)
 	}
 	if after := e.handshakes(e.m3); after != before {
@@ -219,22 +218,35 @@ func TestE2EEnergyCommands(t *testing.T) {
 	}
 	id := *sites[0].EnergySiteID
 	ctx := context.Background()
-	for name, err := range map[string]error{
-		"backup":  c.SetBackupReserve(ctx, id, 35),
-		"mode":    c.SetOperationMode(ctx, id, fleet.ModeSelfConsumption),
-		"storm":   c.SetStormMode(ctx, id, false),
-		"export":  c.SetGridImportExport(ctx, id, fleet.GridImportExport{CustomerPreferredExportRule: fleet.ExportPVOnly}),
-		"invalid": fmt.Errorf("%w", c.SetBackupReserve(ctx, id, 120)),
+	for _, tc := range []struct {
+		name string
+		cmd  command.Command
+	}{
+		{"backup", command.SetBackupReserve(35)},
+		{"mode", command.SetOperationMode(fleet.ModeSelfConsumption)},
+		{"storm", command.SetStormMode(false)},
+		{"export", command.SetExportRule(fleet.ExportPVOnly)},
+		{"grid charging", command.SetGridCharging(false)},
+		{"off-grid reserve", command.SetOffGridVehicleChargingReserve(40)},
 	} {
-		if name == "invalid" {
-			if !errors.Is(err, command.ErrInvalidArgument) {
-				t.Errorf("invalid: %v", err)
+		t.Run(tc.name, func(t *testing.T) {
+			if err := c.SendSite(ctx, id, tc.cmd); err != nil {
+				t.Fatal(err)
 			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
+		})
+	}
+	if err := c.SendSite(ctx, id, command.SetBackupReserve(120)); !errors.Is(err, command.ErrInvalidArgument) {
+		t.Errorf("reserve 120: %v, want ErrInvalidArgument", err)
+	}
+	si, err := e.fleet.SiteInfo(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if si.BackupReservePercent == nil || *si.BackupReservePercent != 35 ||
+		si.DefaultRealMode == nil || *si.DefaultRealMode != fleet.ModeSelfConsumption ||
+		si.Components == nil || si.Components.CustomerPreferredExportRule == nil || *si.Components.CustomerPreferredExportRule != fleet.ExportPVOnly ||
+		si.Components.DisallowChargeFromGridWithSolarInstalled == nil || !*si.Components.DisallowChargeFromGridWithSolarInstalled {
+		t.Errorf("site after the commands: %+v", si)
 	}
 }
 
@@ -243,13 +255,13 @@ func TestE2EStaleOnlineStateGets408ThenOneWakeAndRetry(t *testing.T) {
 	e.pair(e.m3)
 	c := e.commander(nil, true)
 	ctx := context.Background()
-	if err := c.Lock(ctx, e.m3); err != nil { // known online, sessions cached
+	if err := c.Send(ctx, e.m3, command.Lock()); err != nil { // known online, sessions cached
 		t.Fatal(err)
 	}
 	asleep := "asleep"
 	e.setVehicle(e.m3, world.VehiclePatch{State: &asleep}) // it fell asleep since
 	e.control("DELETE", "/_sim/billing", nil, nil)
-	if err := c.Unlock(ctx, e.m3); err != nil {
+	if err := c.Send(ctx, e.m3, command.Unlock()); err != nil {
 		t.Fatal(err)
 	}
 	if w := e.billing(e.m3)["wakes"]; w != 1 {
@@ -265,18 +277,18 @@ func TestE2EServerErrorMayHaveSucceededAndIsNotRetried(t *testing.T) {
 	e.pair(e.m3)
 	c := e.commander(nil, true)
 	ctx := context.Background()
-	if err := c.FlashLights(ctx, e.m3); err != nil { // sessions up, known online
+	if err := c.Send(ctx, e.m3, command.FlashLights()); err != nil { // sessions up, known online
 		t.Fatal(err)
 	}
-	if err := c.FlashLights(ctx, e.ms); err != nil {
+	if err := c.Send(ctx, e.ms, command.FlashLights()); err != nil {
 		t.Fatal(err)
 	}
 	for name, tc := range map[string]struct {
 		path string
 		send func() error
 	}{
-		"signed": {"/api/1/vehicles/" + e.m3 + "/signed_command", func() error { return c.SetSentryMode(ctx, e.m3, true) }},
-		"rest":   {"/api/1/vehicles/" + e.ms + "/command/set_sentry_mode", func() error { return c.SetSentryMode(ctx, e.ms, true) }},
+		"signed": {"/api/1/vehicles/" + e.m3 + "/signed_command", func() error { return c.Send(ctx, e.m3, command.SetSentryMode(true)) }},
+		"rest":   {"/api/1/vehicles/" + e.ms + "/command/set_sentry_mode", func() error { return c.Send(ctx, e.ms, command.SetSentryMode(true)) }},
 	} {
 		t.Run(name, func(t *testing.T) {
 			// One 503: a retry would succeed, so success here would mean a blind retry.

@@ -64,10 +64,10 @@ func TestProductsAndFleetStatusAreAskedOnce(t *testing.T) {
 	c := newCommander(t, fastConfig(f, key))
 	ctx := context.Background()
 	for range 3 {
-		if err := c.Honk(ctx, vinA); err != nil {
+		if err := c.Send(ctx, vinA, Honk()); err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Honk(ctx, vinB); err != nil {
+		if err := c.Send(ctx, vinB, Honk()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func TestProductsAndFleetStatusAreAskedOnce(t *testing.T) {
 	}
 	// Refresh asks again.
 	c.Refresh(vinA)
-	if err := c.Honk(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, Honk()); err != nil {
 		t.Fatal(err)
 	}
 	if p, s := f.count("products"), f.count("fleet_status"); p != 2 || s != 2 {
@@ -90,7 +90,7 @@ func TestSetCommandSigningSparesProducts(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	c.SetCommandSigning(vinA, SigningOff)
 	c.MarkState(vinA, "online")
-	if err := c.Honk(context.Background(), vinA); err != nil {
+	if err := c.Send(context.Background(), vinA, Honk()); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count("products"); n != 0 {
@@ -107,7 +107,7 @@ func TestAllowedCarThatDoesNotKnowOurKeyFallsBackToREST(t *testing.T) {
 	car.car.RemoveKey(key.PublicBytes())
 	c := newCommander(t, fastConfig(f, key))
 	c.MarkState(vinA, "online")
-	if err := c.FlashLights(context.Background(), vinA); err != nil {
+	if err := c.Send(context.Background(), vinA, FlashLights()); err != nil {
 		t.Fatal(err)
 	}
 	if got := car.exec.names(); len(got) != 1 || got[0] != "flash_lights" {
@@ -127,7 +127,7 @@ func TestProtocolNotSupportedFallsBackToRESTAndIsRemembered(t *testing.T) {
 	c.MarkState(vinA, "online")
 	ctx := context.Background()
 	for range 2 {
-		if err := c.Honk(ctx, vinA); err != nil {
+		if err := c.Send(ctx, vinA, Honk()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -158,7 +158,7 @@ func TestSignedErrorsEndPromptly(t *testing.T) {
 			cfg.RetryInterval = 1 // 1 ns: a spinning dispatcher would call thousands of times
 			c := newCommander(t, cfg)
 			c.MarkState(vinA, "online")
-			err := c.Lock(context.Background(), vinA)
+			err := c.Send(context.Background(), vinA, Lock())
 			if !errors.Is(err, tc.class) {
 				t.Fatalf("err = %v, want %v", err, tc.class)
 			}
@@ -182,7 +182,7 @@ func TestKeyNotPairedCarriesPairingLink(t *testing.T) {
 	f.add(t, vinA, "online", SigningRequired, false, key)
 	c := newCommander(t, fastConfig(f, key))
 	c.MarkState(vinA, "online")
-	err := c.Unlock(context.Background(), vinA)
+	err := c.Send(context.Background(), vinA, Unlock())
 	if !errors.Is(err, ErrKeyNotPaired) || !errors.Is(err, protocol.ErrKeyNotPaired) {
 		t.Fatalf("err = %v, want ErrKeyNotPaired (and the SDK's)", err)
 	}

@@ -101,10 +101,10 @@ func TestSessionsSurviveARestart(t *testing.T) {
 	cfg.Sessions = store
 	first := newCommander(t, cfg)
 	first.MarkState(vinA, "online")
-	if err := first.Lock(ctx, vinA); err != nil {
+	if err := first.Send(ctx, vinA, Lock()); err != nil {
 		t.Fatal(err)
 	}
-	if err := first.SetChargeLimit(ctx, vinA, 75); err != nil {
+	if err := first.Send(ctx, vinA, SetChargeLimit(75)); err != nil {
 		t.Fatal(err)
 	}
 	if hs := car.car.Stats().Handshakes; hs != 2 {
@@ -116,10 +116,10 @@ func TestSessionsSurviveARestart(t *testing.T) {
 
 	second := newCommander(t, cfg) // a restart: same key, same store
 	second.MarkState(vinA, "online")
-	if err := second.Unlock(ctx, vinA); err != nil {
+	if err := second.Send(ctx, vinA, Unlock()); err != nil {
 		t.Fatal(err)
 	}
-	if err := second.ChargeStart(ctx, vinA); err != nil {
+	if err := second.Send(ctx, vinA, ChargeStart()); err != nil {
 		t.Fatal(err)
 	}
 	if st := car.car.Stats(); st.Handshakes != 2 || st.Rejected != 0 {
@@ -134,14 +134,14 @@ func TestEpochChangeIsInvisibleToTheCaller(t *testing.T) {
 	c := newCommander(t, fastConfig(f, key))
 	c.MarkState(vinA, "online")
 	ctx := context.Background()
-	if err := c.ClimateOn(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, ClimateOn()); err != nil {
 		t.Fatal(err)
 	}
 	car.car.Reboot("") // both domains get a new epoch
-	if err := c.ClimateOff(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, ClimateOff()); err != nil {
 		t.Fatalf("after reboot: %v", err)
 	}
-	if err := c.Lock(ctx, vinA); err != nil {
+	if err := c.Send(ctx, vinA, Lock()); err != nil {
 		t.Fatalf("after reboot: %v", err)
 	}
 	names := car.exec.names()
@@ -191,7 +191,7 @@ func TestUnreadableSessionCacheCostsOnlyAHandshake(t *testing.T) {
 	cfg.Sessions = store
 	c := newCommander(t, cfg)
 	c.MarkState(vinA, "online")
-	if err := c.Honk(context.Background(), vinA); err != nil {
+	if err := c.Send(context.Background(), vinA, Honk()); err != nil {
 		t.Fatal(err)
 	}
 	if hs := car.car.Stats().Handshakes; hs != 1 {

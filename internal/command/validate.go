@@ -2,21 +2,20 @@ package command
 
 import (
 	"fmt"
-	"maps"
-	"math"
-	"slices"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
-// Command is one vehicle command with validated parameters. Build it with the
-// constructors below (Lock(), SetChargeLimit(80), …) and pass it to
-// Sender.Send. A constructor given invalid parameters returns a Command whose
-// Err is an ErrInvalidArgument; Send refuses it before anything is sent.
+// Command is one vehicle or energy site command with validated parameters.
+// Build it with the constructors below (Lock(), SetChargeLimit(80),
+// SetBackupReserve(20), …) and pass a vehicle command to Sender.Send, a site
+// command (Site() true) to Commander.SendSite. A constructor given invalid
+// parameters returns a Command whose Err is an ErrInvalidArgument; Send
+// refuses it before anything is sent.
 //
-// Tesla's ranges are checked once, by fleet.ValidateCommand on the REST body:
-// the signed form is built from the same params, so both paths share them.
+// Tesla's ranges are checked once, by the command's table row (table.go) on
+// the params both the REST body and the signed form are built from.
 type Command struct {
 	spec *spec
 	p    params
@@ -52,14 +51,21 @@ func (c Command) REST() (name string, body any) {
 // Signed reports whether the SDK can send the command signed.
 func (c Command) Signed() bool { return c.spec != nil && c.spec.signed != nil }
 
-// cmd builds the command from its table row and validates its REST body.
+// Site reports whether the command is an energy site command (sent with
+// Commander.SendSite) rather than a vehicle command (Send).
+func (c Command) Site() bool { return c.spec != nil && c.spec.site }
+
+// cmd builds the command from its table row after the row's range check.
 func cmd(name string, p params) Command {
 	c := Command{spec: row(name), p: p}
+	if c.spec.check != nil {
+		if err := c.spec.check(c.spec.rest, p); err != nil {
+			c.err = &Error{Op: name, Class: ErrInvalidArgument, Err: err}
+			return c
+		}
+	}
 	if c.spec.body != nil {
 		c.body = c.spec.body(p)
-	}
-	if err := checkBody(c.spec.rest, c.body); err != nil {
-		c.err = &Error{Op: name, Class: ErrInvalidArgument, Err: err}
 	}
 	return c
 }
@@ -76,19 +82,6 @@ func row(name string) *spec {
 		panic("command: no table row " + name) // a programming error in this package
 	}
 	return s
-}
-
-// checkBody checks a REST body against fleet's table of Tesla's ranges. JSON
-// has no NaN or ±Inf, so those are refused first, naming the field.
-func checkBody(rest string, body any) error {
-	if b, ok := body.(obj); ok {
-		for _, k := range slices.Sorted(maps.Keys(b)) {
-			if f, isFloat := b[k].(float64); isFloat && (math.IsNaN(f) || math.IsInf(f, 0)) {
-				return &fleet.ValidationError{Command: rest, Field: k, Reason: fmt.Sprintf("must be a finite number, got %v", f)}
-			}
-		}
-	}
-	return fleet.ValidateCommand(rest, body)
 }
 
 // Location is a position for commands that need one (HomeLink, windows).
@@ -243,6 +236,31 @@ func SetVolume(volume float64) Command {
 // seconds, rounded toward zero as fleet's own helper does).
 func ScheduleSoftwareUpdate(offset time.Duration) Command {
 	return cmd("schedule_software_update", params{offset: offset.Truncate(time.Second)})
+}
+
+// Energy site commands (Commander.SendSite). Values are fleet's constants
+// (fleet.ModeSelfConsumption, fleet.ExportPVOnly, …).
+
+// SetBackupReserve sets the Powerwall backup reserve, 0–100 %.
+func SetBackupReserve(percent int) Command { return cmd("backup", params{n: percent}) }
+
+// SetOperationMode sets the site's mode: self_consumption, backup or autonomous.
+func SetOperationMode(mode string) Command { return cmd("operation", params{s: mode}) }
+
+// SetStormMode turns Storm Watch on or off.
+func SetStormMode(on bool) Command { return cmd("storm_mode", params{on: on}) }
+
+// SetExportRule sets what the site exports to the grid: pv_only, battery_ok or never.
+func SetExportRule(rule string) Command { return cmd("export_rule", params{s: rule}) }
+
+// SetGridCharging allows or forbids charging the Powerwall from the grid
+// (Tesla's disallow_charge_from_grid_with_solar_installed, inverted).
+func SetGridCharging(allowed bool) Command { return cmd("grid_charging", params{on: allowed}) }
+
+// SetOffGridVehicleChargingReserve sets the reserve kept when charging a
+// vehicle off grid, 0–100 %.
+func SetOffGridVehicleChargingReserve(percent int) Command {
+	return cmd("off_grid_vehicle_charging_reserve", params{n: percent})
 }
 
 // Commands lists the names of every command in the table.

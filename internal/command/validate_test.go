@@ -15,9 +15,10 @@ import (
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestValidationRefusesBeforeSending: an invalid Command is an *Error of class
-// ErrInvalidArgument and nothing is sent. Ranges come from fleet's table, so
-// those errors also reach the *fleet.ValidationError naming the field; the
-// package's own checks (names, mappings) have no field.
+// ErrInvalidArgument and nothing is sent. Range checks of the table rows
+// (Tesla's documented ranges) also give a *fleet.ValidationError naming the
+// REST body field; the constructors' own checks (names, mappings) have no
+// field.
 func TestValidationRefusesBeforeSending(t *testing.T) {
 	for _, tc := range []struct {
 		cmd   Command
@@ -64,9 +65,8 @@ func TestValidationRefusesBeforeSending(t *testing.T) {
 	}
 }
 
-// Every constructor's valid form passes fleet's table (the REST body is
-// what both paths send).
-func TestValidCommandsPassFleetValidation(t *testing.T) {
+// Every constructor's valid form, boundaries included, passes its row's check.
+func TestValidCommandsPassTheirChecks(t *testing.T) {
 	for _, c := range []Command{
 		SetChargeLimit(50), SetChargeLimit(100), SetChargingAmps(0), SetChargingAmps(80),
 		SetTemps(15, 28), SetVolume(0), SetVolume(11), SetSeatHeater(fleet.SeatThirdRowRight, 3),
@@ -74,6 +74,10 @@ func TestValidCommandsPassFleetValidation(t *testing.T) {
 		Boombox(fleet.BoomboxLocatePing), ScheduleSoftwareUpdate(0), SetCOPTemp(35),
 		SetClimateKeeperMode(KeeperCamp), SetAutoSeatClimate(Left, false), SetSteeringWheelHeatLevel(WheelHeatHigh),
 		OpenFrunk(), SunroofVent(), SunroofStop(), SetPreconditioningMax(false),
+		SetSeatHeater(fleet.SeatFrontLeft, 0), TriggerHomelink(90, -180),
+		ScheduleSoftwareUpdate(time.Duration(math.MaxInt32) * time.Second),
+		SetBackupReserve(0), SetBackupReserve(100), SetOffGridVehicleChargingReserve(0),
+		SetOperationMode(fleet.ModeBackup), SetExportRule(fleet.ExportNever), SetGridCharging(true),
 	} {
 		if err := c.Err(); err != nil {
 			t.Errorf("%s: %v", c.Name(), err)
@@ -124,6 +128,12 @@ func TestTableRows(t *testing.T) {
 	for _, s := range table {
 		if s.rest == "" {
 			t.Errorf("%s: no REST name", s.name)
+		}
+		if s.site {
+			if s.signed != nil || s.domain != 0 {
+				t.Errorf("%s: a site command has no signed form", s.name)
+			}
+			continue
 		}
 		if (s.signed == nil) != restOnly[s.name] {
 			t.Errorf("%s: signed form present = %v", s.name, s.signed != nil)

@@ -27,10 +27,11 @@ func (r CommandResult) Err() error {
 }
 
 // Command sends POST /api/1/vehicles/{vin}/command/{name} with body (nil
-// sends {}). Parameters of the commands this package knows are validated
-// before anything is sent (*ValidationError, class ErrInvalidRequest). It is
-// never retried: after a 5xx or a lost answer, MayHaveSucceeded(err) is true.
-// A result:false is not an error here: check res.Err().
+// sends {}). Only the shape is checked before sending (VIN, command name, a
+// JSON object body: *ValidationError, class ErrInvalidRequest); Tesla's
+// parameter ranges are package command's table. It is never retried: after
+// a 5xx or a lost answer, MayHaveSucceeded(err) is true. A result:false is
+// not an error here: check res.Err().
 func (c *Client) Command(ctx context.Context, vin, name string, body any) (*CommandResult, error) {
 	if err := checkTag("command/"+name, vin); err != nil {
 		return nil, err

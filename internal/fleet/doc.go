@@ -1,7 +1,9 @@
 // Package fleet is the client for Tesla's Fleet API: OAuth2 login and token
 // rotation, regional base URLs with 421 recovery, typed responses for every
-// endpoint the product uses, REST vehicle and energy commands with parameter
-// validation, typed errors and a cost ledger priced with Tesla's table.
+// endpoint the product uses, generic REST vehicle and energy site commands
+// (Command, SiteCommand: a name and a body, checked for shape only — the
+// commands, their bodies and ranges are package command's table), typed
+// errors and a cost ledger priced with Tesla's table.
 //
 // # Decoding
 //

@@ -78,7 +78,7 @@ func TestLedgerScripted(t *testing.T) {
 	_, _ = c.VehicleData(ctx, "A", SectionGUISettings) // data (408 is below 500: billed)
 	_, _ = c.HonkHorn(ctx, "A")                        // command
 	_, _ = c.ChargeStop(ctx, "A")                      // 503: not billed
-	_, _ = c.SetChargeLimit(ctx, "A", 10)              // refused locally: no request, no entry
+	_, _ = c.Command(ctx, "A", "Bad Name", nil)        // refused locally: no request, no entry
 	_ = c.SetBackupReserve(ctx, 9, 50)                 // free (energy)
 	_, _ = c.LiveStatus(ctx, 9)                        // free
 	now = now.Add(2 * time.Minute)                     // February

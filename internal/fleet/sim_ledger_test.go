@@ -48,7 +48,7 @@ func TestSimLedgerMatchesBilling(t *testing.T) {
 	must(err)
 	_, err = c.FlashLights(ctx, s) // command
 	must(err)
-	if _, err = c.SetChargeLimit(ctx, s, 40); !errors.Is(err, fleet.ErrInvalidRequest) { // refused locally: nothing sent
+	if _, err = c.Command(ctx, s, "Bad Name", nil); !errors.Is(err, fleet.ErrInvalidRequest) { // refused locally: nothing sent
 		t.Fatalf("charge limit 40: %v", err)
 	}
 	e.setState(t, m3, "online")
