@@ -24,7 +24,11 @@ type Scheduler struct {
 }
 
 // New returns a scheduler with polling on. Call Run to start it.
+// cfg.Fetcher is required.
 func New(cfg Config) *Scheduler {
+	if cfg.Fetcher == nil {
+		panic("poll: Config.Fetcher is nil")
+	}
 	return &Scheduler{
 		cfg:     cfg.withDefaults(),
 		byID:    map[string]*Coordinator{},

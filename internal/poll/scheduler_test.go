@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // A forced refresh (update_entity) runs at once and re-arms the periodic
@@ -166,6 +168,28 @@ func TestRunStops(t *testing.T) {
 		time.Sleep(time.Hour)
 		if len(f.calls) != 0 {
 			t.Errorf("%d calls after Run returned", len(f.calls))
+		}
+	})
+}
+
+// A forced refresh waits for a 429's Retry-After too.
+func TestRequestHonoursRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake()
+		limited := rateLimited(t, "1800")
+		f.vehicle = func(_ string, at time.Duration) (*fleet.Vehicle, error) {
+			if at == 10*time.Minute {
+				return nil, limited
+			}
+			return vehicleIn("online"), nil
+		}
+		h := newHarness(t, f)
+		c := h.s.AddVehicle(VehicleSpec{VIN: vinModel3})
+		advance(15 * time.Minute)
+		c.Request()
+		advance(30 * time.Minute)
+		if got, want := f.times("vehicle"), minutes(10, 40); !equalTimes(got, want) {
+			t.Errorf("free checks at %v, want %v", got, want)
 		}
 	})
 }
