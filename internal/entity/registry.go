@@ -1,0 +1,247 @@
+package entity
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Options configure a Registry.
+type Options struct {
+	Units      UnitSystem       // default Metric
+	AllEnabled bool             // enable every entity, disabled-by-default ones too
+	Home       *Home            // the home zone for device trackers (nil: none)
+	Now        func() time.Time // default time.Now
+	Logger     *slog.Logger
+}
+
+// Registry holds every device and entity, their current states, and the
+// subscribers of their changes. It is safe for concurrent use.
+type Registry struct {
+	opts Options
+	log  *slog.Logger
+
+	mu       sync.RWMutex
+	accounts map[string]*account
+	devices  []*Device
+	sources  map[Source]*source
+	entities []*Entity          // in creation order
+	byID     map[string]*Entity // entity_id → entity
+	byUnique map[string]*Entity // unique_id → entity
+	subs     map[*Subscription]struct{}
+	prefs    map[string]Pref // unique_id → the user's choice, applied when the entity appears
+}
+
+// Pref is a user's choice for one entity, kept across restarts by the store.
+type Pref struct {
+	Enabled *bool  // nil: the default
+	Name    string // "" : the integration's
+}
+
+// New returns an empty registry.
+func New(opts Options) *Registry {
+	if opts.Units == "" {
+		opts.Units = Metric
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Home != nil && opts.Home.Radius <= 0 {
+		h := *opts.Home
+		h.Radius = 100
+		opts.Home = &h
+	}
+	return &Registry{
+		opts: opts, log: opts.Logger,
+		accounts: map[string]*account{}, sources: map[Source]*source{},
+		byID: map[string]*Entity{}, byUnique: map[string]*Entity{},
+		subs: map[*Subscription]struct{}{}, prefs: map[string]Pref{},
+	}
+}
+
+// Units is the registry's unit system.
+func (r *Registry) Units() UnitSystem { return r.opts.Units }
+
+// AddAccount registers an account (again: replaces its scopes and senders).
+func (r *Registry) AddAccount(a Account) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	acct := &account{Account: a, scopes: map[string]bool{}}
+	for _, s := range a.Scopes {
+		acct.scopes[s] = true
+	}
+	if old, ok := r.accounts[a.ID]; ok {
+		*old = *acct
+		return
+	}
+	r.accounts[a.ID] = acct
+}
+
+// SetPrefs sets the users' choices (from the store) before entities are
+// added; an entity created later takes its choice.
+func (r *Registry) SetPrefs(prefs map[string]Pref) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, v := range prefs {
+		r.prefs[k] = v
+	}
+}
+
+// Devices lists the devices in creation order.
+func (r *Registry) Devices() []Device {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Device, len(r.devices))
+	for i, d := range r.devices {
+		out[i] = *d
+	}
+	return out
+}
+
+// Entities lists every entity, enabled or not, in creation order.
+func (r *Registry) Entities() []Info {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Info, len(r.entities))
+	for i, e := range r.entities {
+		out[i] = e.info()
+	}
+	return out
+}
+
+// Entity describes one entity by entity_id.
+func (r *Registry) Entity(entityID string) (Info, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	e, ok := r.byID[entityID]
+	if !ok {
+		return Info{}, false
+	}
+	return e.info(), true
+}
+
+// States returns the states of the enabled entities, in creation order.
+func (r *Registry) States() []State {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]State, 0, len(r.entities))
+	for _, e := range r.entities {
+		if e.state != nil {
+			out = append(out, *e.state)
+		}
+	}
+	return out
+}
+
+// State returns one enabled entity's state.
+func (r *Registry) State(entityID string) (State, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	e, ok := r.byID[entityID]
+	if !ok || e.state == nil {
+		return State{}, false
+	}
+	return *e.state, true
+}
+
+// SetEnabled enables or disables an entity. A disabled entity keeps its
+// place but has no state: subscribers see it removed, and see it come
+// back when it is enabled again.
+func (r *Registry) SetEnabled(entityID string, on bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.byID[entityID]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
+	}
+	p := r.prefs[e.UniqueID]
+	p.Enabled = &on
+	r.prefs[e.UniqueID] = p
+	r.setEnabledLocked(e, on)
+	return nil
+}
+
+// SetName renames an entity ("" restores the integration's name).
+func (r *Registry) SetName(entityID, name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.byID[entityID]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
+	}
+	p := r.prefs[e.UniqueID]
+	p.Name = name
+	r.prefs[e.UniqueID] = p
+	e.name = name
+	if e.enabled {
+		r.renderLocked(e, r.opts.Now(), Context{})
+	}
+	return nil
+}
+
+// Prefs returns the users' choices (for the store).
+func (r *Registry) Prefs() map[string]Pref {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make(map[string]Pref, len(r.prefs))
+	for k, v := range r.prefs {
+		out[k] = v
+	}
+	return out
+}
+
+func (r *Registry) setEnabledLocked(e *Entity, on bool) {
+	if e.enabled == on {
+		return
+	}
+	e.enabled = on
+	if on {
+		e.src.listeners++
+		if e.src.listeners == 1 && e.src.acct.Poller != nil {
+			e.src.acct.Poller.Listen(e.src.Source, true)
+		}
+		r.renderLocked(e, r.opts.Now(), Context{})
+		return
+	}
+	e.src.listeners--
+	if e.src.listeners == 0 && e.src.acct.Poller != nil {
+		e.src.acct.Poller.Listen(e.src.Source, false)
+	}
+	old := e.state
+	e.state = nil
+	r.publishLocked(Change{Old: old})
+}
+
+// addEntityLocked registers a new entity: its entity_id is the slug of its
+// friendly name under its platform, "_2", "_3" … on a clash.
+func (r *Registry) addEntityLocked(e *Entity) {
+	if _, dup := r.byUnique[e.UniqueID]; dup {
+		return
+	}
+	base := string(e.Platform) + "." + slugify(e.Device.Name+" "+e.OriginalName)
+	id := base
+	for n := 2; r.byID[id] != nil; n++ {
+		id = base + "_" + strconv.Itoa(n)
+	}
+	e.EntityID = id
+	r.entities = append(r.entities, e)
+	r.byID[id] = e
+	r.byUnique[e.UniqueID] = e
+	e.src.entities = append(e.src.entities, e)
+	p := r.prefs[e.UniqueID]
+	e.name = p.Name
+	on := e.EnabledByDefault || r.opts.AllEnabled
+	if p.Enabled != nil {
+		on = *p.Enabled
+	}
+	r.setEnabledLocked(e, on)
+}
+
+// ErrUnknownEntity is an entity_id the registry does not have.
+var ErrUnknownEntity = fmt.Errorf("entity not found")
