@@ -1,0 +1,201 @@
+package web
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/teslafleet/teslafleet/internal/entity"
+)
+
+// Options configure the API.
+type Options struct {
+	Registry *entity.Registry
+	// Token is the API token clients send as "Authorization: Bearer <token>".
+	// It must not be empty.
+	Token  string
+	Logger *slog.Logger
+}
+
+// maxBody bounds a service call's body.
+const maxBody = 1 << 20
+
+// New returns the API's handler.
+func New(o Options) (http.Handler, error) {
+	if o.Registry == nil {
+		return nil, errors.New("web: no entity registry")
+	}
+	if o.Token == "" {
+		return nil, errors.New("web: an API token is required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &server{reg: o.Registry, token: []byte(o.Token), log: o.Logger}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/{$}", s.apiRunning)
+	mux.HandleFunc("GET /api/states", s.states)
+	mux.HandleFunc("GET /api/states/{entity_id}", s.state)
+	mux.HandleFunc("GET /api/services", s.services)
+	mux.HandleFunc("POST /api/services/{domain}/{service}", s.callService)
+	return s.auth(mux), nil
+}
+
+type server struct {
+	reg   *entity.Registry
+	token []byte
+	log   *slog.Logger
+}
+
+// auth refuses /api/ requests without the bearer token, with Home
+// Assistant's plain "401: Unauthorized".
+func (s *server) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(tok), s.token) != 1 {
+				plain(w, http.StatusUnauthorized, "401: Unauthorized")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *server) apiRunning(w http.ResponseWriter, _ *http.Request) {
+	message(w, http.StatusOK, "API running.")
+}
+
+func (s *server) states(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, s.reg.States())
+}
+
+func (s *server) state(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.reg.State(r.PathValue("entity_id"))
+	if !ok {
+		message(w, http.StatusNotFound, "Entity not found.")
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// serviceDomain is one entry of GET /api/services.
+type serviceDomain struct {
+	Domain   string                 `json:"domain"`
+	Services map[string]serviceInfo `json:"services"`
+}
+
+type serviceInfo struct {
+	Name        string                  `json:"name"`
+	Description string                  `json:"description"`
+	Fields      map[string]entity.Field `json:"fields"`
+}
+
+func (s *server) services(w http.ResponseWriter, _ *http.Request) {
+	var out []serviceDomain
+	for domain, svcs := range entity.Services() {
+		d := serviceDomain{Domain: domain, Services: map[string]serviceInfo{}}
+		for name, fields := range svcs {
+			info := serviceInfo{Name: name, Fields: map[string]entity.Field{}}
+			for _, f := range fields {
+				info.Fields[f.Name] = f
+			}
+			d.Services[name] = info
+		}
+		out = append(out, d)
+	}
+	sortDomains(out)
+	writeJSON(w, http.StatusOK, out)
+}
+
+// callService is POST /api/services/{domain}/{service}: the body's
+// entity_id (a string or a list) are the targets, the rest is the data.
+func (s *server) callService(w http.ResponseWriter, r *http.Request) {
+	if _, ok := r.URL.Query()["return_response"]; ok {
+		message(w, http.StatusBadRequest, "Service does not support responses. Remove return_response from request.")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		message(w, http.StatusBadRequest, "Data should be valid JSON.")
+		return
+	}
+	data := map[string]any{}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.UseNumber()
+		if err := dec.Decode(&data); err != nil || dec.More() {
+			message(w, http.StatusBadRequest, "Data should be valid JSON.")
+			return
+		}
+	}
+	targets, err := entityIDs(data["entity_id"])
+	if err != nil {
+		message(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	delete(data, "entity_id")
+	domain, service := r.PathValue("domain"), r.PathValue("service")
+	ctx := entity.WithUser(r.Context(), "api")
+	changed, err := s.reg.Call(ctx, domain, service, targets, data)
+	if err != nil {
+		s.fail(w, domain+"."+service, err)
+		return
+	}
+	if changed == nil {
+		changed = []entity.State{}
+	}
+	writeJSON(w, http.StatusOK, changed)
+}
+
+// fail answers a failed call: an unknown service as Home Assistant's plain
+// "400: Bad Request", anything else with its message and the status the
+// entity layer gives it.
+func (s *server) fail(w http.ResponseWriter, service string, err error) {
+	var e *entity.Error
+	if !errors.As(err, &e) {
+		s.log.Error("web: service call failed", "service", service, "err", err)
+		message(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	if e.Key == "service_not_found" {
+		plain(w, http.StatusBadRequest, "400: Bad Request")
+		return
+	}
+	if e.Kind == entity.KindFailed {
+		s.log.Warn("web: service call failed", "service", service, "err", e.Err)
+	}
+	message(w, e.HTTPStatus(), e.Message)
+}
+
+// entityIDs reads entity_id: a string (comma separated, as Home
+// Assistant's comp_entity_ids accepts) or a list of strings.
+func entityIDs(v any) ([]string, error) {
+	switch t := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		var out []string
+		for _, id := range strings.Split(t, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				out = append(out, id)
+			}
+		}
+		return out, nil
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return nil, errors.New("entity_id must be a string or a list of strings")
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, errors.New("entity_id must be a string or a list of strings")
+}
