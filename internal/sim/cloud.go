@@ -23,7 +23,11 @@ type Options struct {
 	Fixtures  string            // "" = built-in demo fleet; else a dir of Tesla response files
 	WakeDelay time.Duration     // 0 = world default
 	Resolver  map[string]string // domain -> base URL used to fetch the domain's hosted public key
-	Logger    *slog.Logger      // nil = discard
+	// KeyTransport carries the requests fetching partner public keys (nil =
+	// http.DefaultTransport). With NewInMemory, set it to an in-memory
+	// transport (InMemoryTransport) so that no socket is ever opened.
+	KeyTransport http.RoundTripper
+	Logger       *slog.Logger // nil = discard
 }
 
 // Regions are the Fleet API regions, in the order Start serves them.
@@ -52,6 +56,7 @@ type Cloud struct {
 
 	mu       sync.RWMutex
 	baseURLs map[string]string
+	authURL  string // "" = the NA base URL
 	cars     map[string]*vcp.Car
 
 	handlers map[string]http.Handler
@@ -80,7 +85,7 @@ func New(opts Options) (*Cloud, error) {
 		world:    w,
 		seed:     opts.Seed,
 		resolver: make(map[string]string, len(opts.Resolver)),
-		fetcher:  &http.Client{Timeout: keyFetchTimeout},
+		fetcher:  &http.Client{Timeout: keyFetchTimeout, Transport: opts.KeyTransport},
 		limiter:  newRateLimiter(w.Now),
 		faults:   &faultInjector{},
 		billing:  newBilling(),
@@ -141,6 +146,26 @@ func (c *Cloud) BaseURL(region string) string {
 	defer c.mu.RUnlock()
 	return c.baseURLs[strings.ToUpper(region)]
 }
+
+// OAuthURL is the base URL of the OAuth server (authorize and token
+// endpoints under /oauth2/v3/).
+func (c *Cloud) OAuthURL() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.authURL != "" {
+		return c.authURL
+	}
+	return c.baseURLs["NA"]
+}
+
+// MintToken issues a user token pair for the demo app, as POST /_sim/tokens
+// does.
+func (c *Cloud) MintToken(account string, scopes []string) (oauth.Tokens, error) {
+	return c.auth.Mint(account, c.auth.DemoApp().ClientID, scopes)
+}
+
+// DemoApp is the built-in demo app (registered as a partner in every region).
+func (c *Cloud) DemoApp() oauth.App { return c.auth.DemoApp() }
 
 // World is the simulated world behind the cloud.
 func (c *Cloud) World() *world.World { return c.world }

@@ -29,5 +29,10 @@
 // request never reached the region's data); every other answer below 500 to
 // an authenticated caller is, 408 and 429 included.
 //
-// Start serves the three regions on loopback listeners.
+// Start serves the three regions on loopback listeners. NewInMemory builds
+// a cloud without sockets: its hosts are under ".invalid"
+// (InMemoryBaseURLs, InMemoryAuthURL) and (*Cloud).Transport serves them by
+// calling the handlers in the caller's goroutine, so a whole client runs
+// inside a testing/synctest bubble. Options.KeyTransport carries the partner
+// key fetches (InMemoryTransport serves a key host in memory too).
 package sim
