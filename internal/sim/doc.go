@@ -22,7 +22,8 @@
 //     (world, clock, faults, billing, keys, tokens, apps).
 //   - /status — "ok".
 //
-// Faults injected through POST /_sim/faults apply to every path but /_sim/
+// Faults injected through POST /_sim/faults (or (*Cloud).AddFault, the same
+// code path) apply to every path but /_sim/
 // and /status (so also to the OAuth endpoints and /_ak), before
 // authentication. A faulted answer below 500 is billed like a real one when
 // the caller's token is valid. Answers 412 and 421 are not billed (the
