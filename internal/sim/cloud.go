@@ -18,10 +18,14 @@ import (
 // Options configure a simulated cloud.
 type Options struct {
 	Seed      int64
-	Speed     float64           // simulated seconds per real second; 0 = manual clock (Advance only)
-	Start     time.Time         // zero = now
-	Fixtures  string            // "" = built-in demo fleet; else a dir of Tesla response files
-	WakeDelay time.Duration     // 0 = world default
+	Speed     float64       // simulated seconds per real second; 0 = manual clock (Advance only)
+	Start     time.Time     // zero = now
+	Fixtures  string        // "" = built-in demo fleet; else a dir of Tesla response files
+	WakeDelay time.Duration // 0 = world default
+	// FleetSize adds that many generated vehicles (varied models, years,
+	// signing modes, charge and sleep states; deterministic from Seed) to
+	// the demo account, or to the first account of the fixtures.
+	FleetSize int
 	Resolver  map[string]string // domain -> base URL used to fetch the domain's hosted public key
 	// KeyTransport carries the requests fetching partner public keys (nil =
 	// http.DefaultTransport). With NewInMemory, set it to an in-memory
@@ -62,8 +66,9 @@ type Cloud struct {
 	handlers map[string]http.Handler
 }
 
-// New builds a cloud: the world (demo fleet or fixtures), the OAuth server,
-// one protocol car per vehicle and the partner registry in which the demo app
+// New builds a cloud: the world (demo fleet or fixtures, plus
+// Options.FleetSize generated vehicles), the OAuth server and the partner
+// registry in which the demo app
 // is registered in every region.
 func New(opts Options) (*Cloud, error) {
 	log := opts.Logger
@@ -110,9 +115,13 @@ func New(opts Options) (*Cloud, error) {
 		return nil, fmt.Errorf("sim: oauth: %w", err)
 	}
 	c.auth = auth
-	for _, vin := range w.AllVINs() {
-		if _, err := c.car(vin); err != nil {
-			return nil, err
+	if opts.FleetSize > 0 {
+		accounts := w.Accounts()
+		if len(accounts) == 0 {
+			return nil, fmt.Errorf("sim: fleet size %d: no account to add vehicles to", opts.FleetSize)
+		}
+		if err := w.GenerateVehicles(accounts[0].ID, opts.FleetSize); err != nil {
+			return nil, fmt.Errorf("sim: generate the fleet: %w", err)
 		}
 	}
 	demo := auth.DemoApp()
@@ -197,7 +206,9 @@ func (c *Cloud) lookupAccount(idOrEmail string) (id, region string, ok bool) {
 	return a.ID, a.Region, true
 }
 
-// car returns (creating on first use) the protocol car of a known VIN.
+// car returns the protocol car of a known VIN, created on first use (a car's
+// keys and sessions cost memory; most cars of a large fleet never see a
+// signed command).
 func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	c.mu.RLock()
 	car, ok := c.cars[vin]
@@ -205,14 +216,7 @@ func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	if ok {
 		return car, nil
 	}
-	known := false
-	for _, v := range c.world.AllVINs() {
-		if v == vin {
-			known = true
-			break
-		}
-	}
-	if !known {
+	if !c.world.HasVehicle(vin) {
 		return nil, world.ErrNotFound
 	}
 	c.mu.Lock()
