@@ -171,3 +171,38 @@ func TestDemoOnFixtures(t *testing.T) {
 		t.Fatalf("exit code %d after interrupt, want 0", code)
 	}
 }
+
+func TestSimFleetSize(t *testing.T) {
+	out, stop := start(t, "sim", "--listen", "127.0.0.1:0", "--speed", "0", "--fleet-size", "25", "--seed", "3")
+	base := waitFor(t, out, regexp.MustCompile(`Fleet API NA: (http://127\.0\.0\.1:\d+)`))
+	resp, err := http.Post(base+"/_sim/tokens", "application/json", strings.NewReader(`{"account":"owner@example.com"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %v %+v", err, tok)
+	}
+	resp.Body.Close()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/1/products", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var products struct {
+		Count int `json:"count"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&products); err != nil {
+		t.Fatal(err)
+	}
+	if products.Count != 3+25 {
+		t.Errorf("products count %d; want the demo fleet's 3 plus 25 generated", products.Count)
+	}
+	if code := stop(); code != exitOK {
+		t.Fatalf("exit code %d after interrupt, want 0", code)
+	}
+}

@@ -31,6 +31,7 @@ func newSimCmd() *cobra.Command {
 	f.StringVar(&o.Fixtures, "fixtures", "", "seed the account from a directory of Tesla response files instead of the demo fleet")
 	f.Float64Var(&o.Speed, "speed", 1, "simulated seconds per real second")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of the simulated world (same seed, same world)")
+	f.IntVar(&o.FleetSize, "fleet-size", 0, "add N generated vehicles (varied models, signing, charge and sleep states; deterministic from --seed) to the demo account")
 	f.StringSliceVar(&resolve, "resolve", nil, "DOMAIN=HOST:PORT: where the simulator fetches DOMAIN's hosted public key (repeatable)")
 	return cmd
 }

@@ -73,7 +73,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Logger: o.Logger,
 	}
 	store := &fleet.MemoryTokenStore{}
-	oauth, err := login(ctx, cfg, o.Account, store)
+	oauth, err := login(ctx, srv.Cloud, cfg, o.Account, store)
 	if err != nil {
 		return err
 	}

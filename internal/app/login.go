@@ -8,17 +8,18 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/sim"
 )
 
 // login runs the authorization code flow as a person would: a loopback
-// callback server receives the redirect, and a "browser" opens the consent
-// page and allows it as account. The exchanged token is saved in store.
-func login(ctx context.Context, cfg fleet.Config, account string, store fleet.TokenStore) (*fleet.OAuth, error) {
+// callback server receives the redirect, and the simulator's person opens
+// the consent page in a "browser" and allows it as account; the browser
+// then follows the redirect to the callback. The exchanged token is saved
+// in store.
+func login(ctx context.Context, cloud *sim.Cloud, cfg fleet.Config, account string, store fleet.TokenStore) (*fleet.OAuth, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen for the OAuth callback: %w", err)
@@ -35,7 +36,7 @@ func login(ctx context.Context, cfg fleet.Config, account string, store fleet.To
 	cfg.RedirectURL = "http://" + ln.Addr().String() + "/callback"
 	oa := fleet.NewOAuth(cfg)
 	authURL, verifier := oa.AuthCodeURL(state, fleet.AuthOptions{PromptLogin: true})
-	if err := allowConsent(ctx, authURL, account); err != nil {
+	if err := allowConsent(ctx, cloud, authURL, account); err != nil {
 		return nil, err
 	}
 	var code string
@@ -77,36 +78,18 @@ func callback(state string, codes chan<- string) http.Handler {
 	})
 }
 
-// allowConsent opens the consent page at authURL and submits it, allowing
-// every requested scope for account; the browser follows the redirect to
-// the callback.
-func allowConsent(ctx context.Context, authURL, account string) error {
+// allowConsent has the simulated person allow every requested scope for
+// account on the consent page at authURL; the browser follows the redirect
+// to the callback.
+func allowConsent(ctx context.Context, cloud *sim.Cloud, authURL, account string) error {
 	browser := &http.Client{Timeout: 10 * time.Second}
-	page, err := get(ctx, browser, authURL)
-	if err != nil {
-		return fmt.Errorf("sign-in: open the consent page: %w", err)
-	}
-	page.Body.Close()
-	if page.StatusCode != http.StatusOK {
-		return fmt.Errorf("sign-in: the consent page answered %s", page.Status)
-	}
-	u, err := url.Parse(authURL)
+	redirect, err := cloud.ApproveConsent(ctx, browser, authURL, sim.Consent{Account: account})
 	if err != nil {
 		return err
 	}
-	form := u.Query()
-	form.Set("account", account)
-	form.Set("action", "allow")
-	form["scopes"] = strings.Fields(form.Get("scope"))
-	target := u.Scheme + "://" + u.Host + u.Path
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, strings.NewReader(form.Encode()))
+	resp, err := get(ctx, browser, redirect)
 	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := browser.Do(req)
-	if err != nil {
-		return fmt.Errorf("sign-in: submit the consent form: %w", err)
+		return fmt.Errorf("sign-in: follow the redirect to the callback: %w", err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

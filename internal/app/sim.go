@@ -12,23 +12,25 @@ import (
 
 // SimOptions are the flags of `teslafleet sim`.
 type SimOptions struct {
-	Listen   string  // address of the NA Fleet API host (and the OAuth server)
-	Fixtures string  // a directory of Tesla response files; "" = the built-in demo fleet
-	Speed    float64 // simulated seconds per real second
-	Seed     int64
-	Resolve  map[string]string // domain → base URL for fetching hosted public keys
-	Logger   *slog.Logger
+	Listen    string  // address of the NA Fleet API host (and the OAuth server)
+	Fixtures  string  // a directory of Tesla response files; "" = the built-in demo fleet
+	Speed     float64 // simulated seconds per real second
+	Seed      int64
+	FleetSize int               // generated vehicles added to the demo account
+	Resolve   map[string]string // domain → base URL for fetching hosted public keys
+	Logger    *slog.Logger
 }
 
 // RunSim serves the simulated Tesla cloud until ctx ends, after printing
 // where it listens and the demo app's credentials to out.
 func RunSim(ctx context.Context, o SimOptions, out io.Writer) error {
 	srv, err := sim.Start(o.Listen, sim.Options{
-		Seed:     o.Seed,
-		Speed:    o.Speed,
-		Fixtures: o.Fixtures,
-		Resolver: o.Resolve,
-		Logger:   o.Logger,
+		Seed:      o.Seed,
+		FleetSize: o.FleetSize,
+		Speed:     o.Speed,
+		Fixtures:  o.Fixtures,
+		Resolver:  o.Resolve,
+		Logger:    o.Logger,
 	})
 	if err != nil {
 		return fmt.Errorf("start the simulator: %w", err)

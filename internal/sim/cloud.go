@@ -18,12 +18,20 @@ import (
 // Options configure a simulated cloud.
 type Options struct {
 	Seed      int64
-	Speed     float64           // simulated seconds per real second; 0 = manual clock (Advance only)
-	Start     time.Time         // zero = now
-	Fixtures  string            // "" = built-in demo fleet; else a dir of Tesla response files
-	WakeDelay time.Duration     // 0 = world default
+	Speed     float64       // simulated seconds per real second; 0 = manual clock (Advance only)
+	Start     time.Time     // zero = now
+	Fixtures  string        // "" = built-in demo fleet; else a dir of Tesla response files
+	WakeDelay time.Duration // 0 = world default
+	// FleetSize adds that many generated vehicles (varied models, years,
+	// signing modes, charge and sleep states; deterministic from Seed) to
+	// the demo account, or to the first account of the fixtures.
+	FleetSize int
 	Resolver  map[string]string // domain -> base URL used to fetch the domain's hosted public key
-	Logger    *slog.Logger      // nil = discard
+	// KeyTransport carries the requests fetching partner public keys (nil =
+	// http.DefaultTransport). With NewInMemory, set it to an in-memory
+	// transport (InMemoryTransport) so that no socket is ever opened.
+	KeyTransport http.RoundTripper
+	Logger       *slog.Logger // nil = discard
 }
 
 // Regions are the Fleet API regions, in the order Start serves them.
@@ -52,13 +60,15 @@ type Cloud struct {
 
 	mu       sync.RWMutex
 	baseURLs map[string]string
+	authURL  string // "" = the NA base URL
 	cars     map[string]*vcp.Car
 
 	handlers map[string]http.Handler
 }
 
-// New builds a cloud: the world (demo fleet or fixtures), the OAuth server,
-// one protocol car per vehicle and the partner registry in which the demo app
+// New builds a cloud: the world (demo fleet or fixtures, plus
+// Options.FleetSize generated vehicles), the OAuth server and the partner
+// registry in which the demo app
 // is registered in every region.
 func New(opts Options) (*Cloud, error) {
 	log := opts.Logger
@@ -80,7 +90,7 @@ func New(opts Options) (*Cloud, error) {
 		world:    w,
 		seed:     opts.Seed,
 		resolver: make(map[string]string, len(opts.Resolver)),
-		fetcher:  &http.Client{Timeout: keyFetchTimeout},
+		fetcher:  &http.Client{Timeout: keyFetchTimeout, Transport: opts.KeyTransport},
 		limiter:  newRateLimiter(w.Now),
 		faults:   &faultInjector{},
 		billing:  newBilling(),
@@ -105,9 +115,13 @@ func New(opts Options) (*Cloud, error) {
 		return nil, fmt.Errorf("sim: oauth: %w", err)
 	}
 	c.auth = auth
-	for _, vin := range w.AllVINs() {
-		if _, err := c.car(vin); err != nil {
-			return nil, err
+	if opts.FleetSize > 0 {
+		accounts := w.Accounts()
+		if len(accounts) == 0 {
+			return nil, fmt.Errorf("sim: fleet size %d: no account to add vehicles to", opts.FleetSize)
+		}
+		if err := w.GenerateVehicles(accounts[0].ID, opts.FleetSize); err != nil {
+			return nil, fmt.Errorf("sim: generate the fleet: %w", err)
 		}
 	}
 	demo := auth.DemoApp()
@@ -142,6 +156,26 @@ func (c *Cloud) BaseURL(region string) string {
 	return c.baseURLs[strings.ToUpper(region)]
 }
 
+// OAuthURL is the base URL of the OAuth server (authorize and token
+// endpoints under /oauth2/v3/).
+func (c *Cloud) OAuthURL() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.authURL != "" {
+		return c.authURL
+	}
+	return c.baseURLs["NA"]
+}
+
+// MintToken issues a user token pair for the demo app, as POST /_sim/tokens
+// does.
+func (c *Cloud) MintToken(account string, scopes []string) (oauth.Tokens, error) {
+	return c.auth.Mint(account, c.auth.DemoApp().ClientID, scopes)
+}
+
+// DemoApp is the built-in demo app (registered as a partner in every region).
+func (c *Cloud) DemoApp() oauth.App { return c.auth.DemoApp() }
+
 // World is the simulated world behind the cloud.
 func (c *Cloud) World() *world.World { return c.world }
 
@@ -172,7 +206,9 @@ func (c *Cloud) lookupAccount(idOrEmail string) (id, region string, ok bool) {
 	return a.ID, a.Region, true
 }
 
-// car returns (creating on first use) the protocol car of a known VIN.
+// car returns the protocol car of a known VIN, created on first use (a car's
+// keys and sessions cost memory; most cars of a large fleet never see a
+// signed command).
 func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	c.mu.RLock()
 	car, ok := c.cars[vin]
@@ -180,14 +216,7 @@ func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	if ok {
 		return car, nil
 	}
-	known := false
-	for _, v := range c.world.AllVINs() {
-		if v == vin {
-			known = true
-			break
-		}
-	}
-	if !known {
+	if !c.world.HasVehicle(vin) {
 		return nil, world.ErrNotFound
 	}
 	c.mu.Lock()

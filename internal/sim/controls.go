@@ -146,14 +146,14 @@ func (h *regionHandler) ctlFaults(w http.ResponseWriter, r *http.Request) {
 			writeControlError(w, http.StatusBadRequest, err)
 			return
 		}
-		if err := h.c.faults.add(f); err != nil {
+		if err := h.c.AddFault(f); err != nil {
 			writeControlError(w, http.StatusBadRequest, err)
 			return
 		}
 	case http.MethodDelete:
-		h.c.faults.clear()
+		h.c.ClearFaults()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"faults": h.c.faults.list()})
+	writeJSON(w, http.StatusOK, map[string]any{"faults": h.c.Faults()})
 }
 
 func (h *regionHandler) ctlBilling(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,14 @@
 // world (package world), a simulated OAuth server (package oauth) and the
 // vehicle side of the signed-command protocol (package vcp).
 //
+// Options.FleetSize (teslafleet sim --fleet-size N) adds N generated
+// vehicles to the demo account: Models 3/Y/S/X of varied years (pre-2021
+// S/X among them), signing modes, charge and sleep states, deterministic
+// from the seed. Lookups by VIN or id are map lookups, a generated car's
+// vehicle_data document is built on first read, and a car's protocol side
+// (package vcp) is created when first addressed, so a fleet of 10,000
+// starts in a fraction of a second (BenchmarkFleet10k).
+//
 // The demo and every test run the product against it; nothing in the product
 // knows it is talking to a simulator — only base URLs differ.
 //
@@ -22,12 +30,18 @@
 //     (world, clock, faults, billing, keys, tokens, apps).
 //   - /status — "ok".
 //
-// Faults injected through POST /_sim/faults apply to every path but /_sim/
+// Faults injected through POST /_sim/faults (or (*Cloud).AddFault, the same
+// code path) apply to every path but /_sim/
 // and /status (so also to the OAuth endpoints and /_ak), before
 // authentication. A faulted answer below 500 is billed like a real one when
 // the caller's token is valid. Answers 412 and 421 are not billed (the
 // request never reached the region's data); every other answer below 500 to
 // an authenticated caller is, 408 and 429 included.
 //
-// Start serves the three regions on loopback listeners.
+// Start serves the three regions on loopback listeners. NewInMemory builds
+// a cloud without sockets: its hosts are under ".invalid"
+// (InMemoryBaseURLs, InMemoryAuthURL) and (*Cloud).Transport serves them by
+// calling the handlers in the caller's goroutine, so a whole client runs
+// inside a testing/synctest bubble. Options.KeyTransport carries the partner
+// key fetches (InMemoryTransport serves a key host in memory too).
 package sim

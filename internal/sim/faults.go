@@ -162,3 +162,13 @@ func (h *regionHandler) billFault(r *http.Request) {
 	}
 	h.c.billing.add(rt.category, vin, site)
 }
+
+// AddFault queues a fault, exactly as POST /_sim/faults does (same
+// validation, same matching): an error describes an invalid fault.
+func (c *Cloud) AddFault(f Fault) error { return c.faults.add(f) }
+
+// ClearFaults drops every pending fault, as DELETE /_sim/faults does.
+func (c *Cloud) ClearFaults() { c.faults.clear() }
+
+// Faults lists the pending faults, as GET /_sim/faults does.
+func (c *Cloud) Faults() []Fault { return c.faults.list() }

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"github.com/teslafleet/teslafleet/internal/sim/oauth"
 )
 
 // Server is a cloud served on loopback listeners, one per region.
@@ -54,6 +52,9 @@ func Start(addr string, opts Options) (*Server, error) {
 		c.SetBaseURL(r, s.URLs[r])
 	}
 	s.AuthURL = s.URLs["NA"]
+	c.mu.Lock()
+	c.authURL = s.AuthURL
+	c.mu.Unlock()
 	errLog := slog.NewLogLogger(c.log.Handler(), slog.LevelDebug)
 	for i, r := range Regions {
 		srv := &http.Server{
@@ -91,11 +92,3 @@ func (s *Server) Close() {
 		s.wg.Wait()
 	})
 }
-
-// MintToken issues a user token pair for the demo app.
-func (s *Server) MintToken(account string, scopes []string) (oauth.Tokens, error) {
-	return s.auth.Mint(account, s.auth.DemoApp().ClientID, scopes)
-}
-
-// DemoApp is the built-in demo app (registered as a partner in every region).
-func (s *Server) DemoApp() oauth.App { return s.auth.DemoApp() }

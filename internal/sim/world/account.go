@@ -11,6 +11,8 @@ import (
 type account struct {
 	Account
 	products []product
+	tags     map[string]*vehicle // VIN, id and id_s → vehicle
+	siteIDs  map[int64]*site
 }
 
 // product is one entry of the account's products: a vehicle or an energy site.
@@ -76,7 +78,8 @@ func (w *World) addAccount(email, region string) *account {
 	if !validRegion(region) {
 		region = "NA"
 	}
-	a := &account{Account: Account{ID: accountID(w.opts.Seed, email), Email: email, Region: region}}
+	a := &account{Account: Account{ID: accountID(w.opts.Seed, email), Email: email, Region: region},
+		tags: map[string]*vehicle{}, siteIDs: map[int64]*site{}}
 	w.accounts = append(w.accounts, a)
 	return a
 }

@@ -98,12 +98,21 @@ func (s *site) prime(w *World, t time.Time) {
 
 func (w *World) addVehicle(a *account, v *vehicle) {
 	w.vehicles = append(w.vehicles, v)
+	w.byVIN[v.vin] = v
 	a.products = append(a.products, product{vehicle: v})
+	for _, tag := range []string{v.vin, v.idStr, strconv.FormatFloat(v.idNum, 'f', 0, 64)} {
+		if _, taken := a.tags[tag]; !taken && tag != "" && tag != "0" {
+			a.tags[tag] = v
+		}
+	}
 }
 
 func (w *World) addSite(a *account, s *site) {
 	w.sites = append(w.sites, s)
 	a.products = append(a.products, product{site: s})
+	if _, taken := a.siteIDs[s.id]; !taken {
+		a.siteIDs[s.id] = s
+	}
 }
 
 func readEmbedded(name string, into any) error {

@@ -137,10 +137,8 @@ func (w *World) siteFor(accountID string, id int64) (*site, error) {
 	if a == nil {
 		return nil, fmt.Errorf("%w: account %q", ErrNotFound, accountID)
 	}
-	for _, p := range a.products {
-		if p.site != nil && p.site.id == id {
-			return p.site, nil
-		}
+	if s := a.siteIDs[id]; s != nil {
+		return s, nil
 	}
 	return nil, fmt.Errorf("%w: energy site %d", ErrNotFound, id)
 }

@@ -30,7 +30,8 @@ type vehicle struct {
 	idNum   float64        // the integer id of the list endpoint
 	idStr   string         // id_s
 	summary map[string]any // the /products and /vehicles entry
-	doc     map[string]any // the vehicle_data body (top-level fields + sections)
+	docm    map[string]any // the vehicle_data body (top-level fields + sections); see document
+	gen     *genSpec       // a generated vehicle whose document is not built yet
 	live    bool           // time moved or a command ran: render typed fields
 
 	// connectivity
@@ -107,7 +108,7 @@ func newVehicle(owner *account, doc, summary map[string]any, now time.Time) (*ve
 			}
 		}
 	}
-	v := &vehicle{owner: owner, vin: vin, summary: summary, doc: doc, lastActive: now}
+	v := &vehicle{owner: owner, vin: vin, summary: summary, docm: doc, lastActive: now}
 	v.idNum = num(summary, "id", num(doc, "id", 0))
 	v.idStr = str(summary, "id_s", str(doc, "id_s", strconv.FormatFloat(v.idNum, 'f', 0, 64)))
 	v.pre2021 = isPre2021(vin)
@@ -119,6 +120,16 @@ func newVehicle(owner *account, doc, summary map[string]any, now time.Time) (*ve
 	v.loadTyped()
 	v.outsideOffset = v.outside - outsideTemp(now, v.lat, v.lon)
 	return v, nil
+}
+
+// document is the vehicle_data body. A generated vehicle builds it on first
+// use, so a large generated fleet stays small until its cars are read.
+func (v *vehicle) document() map[string]any {
+	if v.docm == nil && v.gen != nil {
+		v.docm = v.gen.build(v)
+		v.gen = nil
+	}
+	return v.docm
 }
 
 // isPre2021 is Tesla's pre-2021 Model S/X rule (they stay awake while polled).
@@ -134,11 +145,11 @@ func isPre2021(vin string) bool {
 
 // loadTyped reads the physics fields from the document.
 func (v *vehicle) loadTyped() {
-	cs := section(v.doc, "charge_state", false)
-	cl := section(v.doc, "climate_state", false)
-	ds := section(v.doc, "drive_state", false)
-	vs := section(v.doc, "vehicle_state", false)
-	vc := section(v.doc, "vehicle_config", false)
+	cs := section(v.document(), "charge_state", false)
+	cl := section(v.document(), "climate_state", false)
+	ds := section(v.document(), "drive_state", false)
+	vs := section(v.document(), "vehicle_state", false)
+	vc := section(v.document(), "vehicle_config", false)
 
 	v.level = clamp(num(cs, "battery_level", 70), 0, 100)
 	rng := num(cs, "battery_range", 0)
@@ -254,14 +265,8 @@ func (w *World) vehicleFor(accountID, tag string) (*vehicle, error) {
 	if a == nil {
 		return nil, fmt.Errorf("%w: account %q", ErrNotFound, accountID)
 	}
-	for _, p := range a.products {
-		v := p.vehicle
-		if v == nil {
-			continue
-		}
-		if v.vin == tag || v.idStr == tag || (v.idNum != 0 && strconv.FormatFloat(v.idNum, 'f', 0, 64) == tag) {
-			return v, nil
-		}
+	if v := a.tags[tag]; v != nil {
+		return v, nil
 	}
 	return nil, fmt.Errorf("%w: vehicle %q", ErrNotFound, tag)
 }
@@ -297,7 +302,7 @@ func (w *World) Firmware(vin string) string {
 	if v == nil {
 		return ""
 	}
-	if f := strings.Fields(str(section(v.doc, "vehicle_state", false), "car_version", "")); len(f) > 0 {
+	if f := strings.Fields(str(section(v.document(), "vehicle_state", false), "car_version", "")); len(f) > 0 {
 		return f[0]
 	}
 	return ""

@@ -22,7 +22,7 @@ func refuse(reason string) (CommandResult, error) {
 }
 
 // sec is the vehicle's document section, created when missing.
-func (c cmd) sec(name string) map[string]any { return section(c.v.doc, name, true) }
+func (c cmd) sec(name string) map[string]any { return section(c.v.document(), name, true) }
 
 // Command runs a REST-vocabulary command on an online vehicle. Refusals by
 // the car come back as a false result with Tesla's reason.
@@ -178,7 +178,7 @@ var baseCommands = map[string]cmdFunc{
 		if state != "vent" && state != "close" && state != "stop" {
 			return CommandResult{}, paramError("state must be vent, close or stop")
 		}
-		if !flag(section(c.v.doc, "vehicle_config", false), "sun_roof_installed", false) {
+		if !flag(section(c.v.document(), "vehicle_config", false), "sun_roof_installed", false) {
 			return refuse("not_supported")
 		}
 		vs := c.sec("vehicle_state")
@@ -275,7 +275,7 @@ var baseCommands = map[string]cmdFunc{
 // tonneau moves a Cybertruck's tonneau cover; other cars have none.
 func tonneau() cmdFunc {
 	return func(c cmd) (CommandResult, error) {
-		if str(section(c.v.doc, "vehicle_config", false), "car_type", "") != "cybertruck" {
+		if str(section(c.v.document(), "vehicle_config", false), "car_type", "") != "cybertruck" {
 			return refuse("not_supported")
 		}
 		return ok()

@@ -280,7 +280,7 @@ func removeSchedule(sectionName, listKey string) cmdFunc {
 		if err != nil {
 			return CommandResult{}, err
 		}
-		sec := section(c.v.doc, sectionName, false)
+		sec := section(c.v.document(), sectionName, false)
 		list, _ := sec[listKey].([]any)
 		kept := []any{}
 		for _, e := range list {

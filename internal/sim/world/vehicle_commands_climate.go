@@ -123,7 +123,7 @@ var climateCommands = map[string]cmdFunc{
 		if err != nil {
 			return CommandResult{}, err
 		}
-		if !flag(section(c.v.doc, "vehicle_config", false), "has_seat_cooling", false) {
+		if !flag(section(c.v.document(), "vehicle_config", false), "has_seat_cooling", false) {
 			return refuse("not_supported")
 		}
 		c.sec("climate_state")[map[int]string{1: "seat_cooler_left", 2: "seat_cooler_right"}[pos]] = lvl

@@ -48,7 +48,7 @@ func (v *vehicle) renderDoc(now time.Time) {
 	}
 	ms := now.UnixMilli()
 	charging := v.chargingState == "Charging"
-	if cs := section(v.doc, "charge_state", false); cs != nil {
+	if cs := section(v.document(), "charge_state", false); cs != nil {
 		lvl := math.Floor(v.level + 1e-9)
 		rated := round(v.level*v.milesPerPct, 2)
 		set(cs, "battery_level", int(lvl))
@@ -112,7 +112,7 @@ func (v *vehicle) renderDoc(now time.Time) {
 		}
 		set(cs, "timestamp", ms)
 	}
-	if cl := section(v.doc, "climate_state", false); cl != nil {
+	if cl := section(v.document(), "climate_state", false); cl != nil {
 		set(cl, "inside_temp", round(v.inside, 1))
 		set(cl, "outside_temp", round(v.outside, 1))
 		set(cl, "driver_temp_setting", v.driverSet)
@@ -127,7 +127,7 @@ func (v *vehicle) renderDoc(now time.Time) {
 		set(cl, "fan_status", fan)
 		set(cl, "timestamp", ms)
 	}
-	if ds := section(v.doc, "drive_state", false); ds != nil {
+	if ds := section(v.document(), "drive_state", false); ds != nil {
 		set(ds, "latitude", round(v.lat, 6))
 		set(ds, "longitude", round(v.lon, 6))
 		set(ds, "native_latitude", round(v.lat, 6))
@@ -143,7 +143,7 @@ func (v *vehicle) renderDoc(now time.Time) {
 		}
 		set(ds, "timestamp", ms)
 	}
-	if vs := section(v.doc, "vehicle_state", false); vs != nil {
+	if vs := section(v.document(), "vehicle_state", false); vs != nil {
 		set(vs, "locked", v.locked)
 		set(vs, "sentry_mode", v.sentry)
 		set(vs, "is_user_present", v.userPresent)
@@ -153,17 +153,17 @@ func (v *vehicle) renderDoc(now time.Time) {
 		set(vs, "timestamp", ms)
 	}
 	for _, k := range []string{"gui_settings", "vehicle_config"} {
-		if s := section(v.doc, k, false); s != nil {
+		if s := section(v.document(), k, false); s != nil {
 			set(s, "timestamp", ms)
 		}
 	}
 	for _, k := range []string{"charge_schedule_data", "preconditioning_schedule_data"} {
-		if s := section(v.doc, k, false); s != nil {
+		if s := section(v.document(), k, false); s != nil {
 			set(s, "timestamp", map[string]any{"seconds": now.Unix(), "nanos": now.Nanosecond()})
 		}
 	}
-	if _, ok := v.doc["display_name"]; ok {
-		v.doc["display_name"] = v.name
+	if _, ok := v.document()["display_name"]; ok {
+		v.document()["display_name"] = v.name
 	}
 }
 
@@ -232,21 +232,21 @@ func (w *World) VehicleData(accountID, tag string, q DataQuery) (map[string]any,
 	}
 	v.renderDoc(now)
 	out := map[string]any{}
-	for k, val := range v.doc {
+	for k, val := range v.document() {
 		if !isSection(k) {
 			out[k] = deepCopy(val)
 		}
 	}
 	out["state"] = "online"
 	for k := range want {
-		s := section(v.doc, k, false)
+		s := section(v.document(), k, false)
 		if s == nil {
 			continue
 		}
 		out[k] = copyMap(s)
 	}
 	if want["closures_state"] && !want["vehicle_state"] {
-		if vs := section(v.doc, "vehicle_state", false); vs != nil {
+		if vs := section(v.document(), "vehicle_state", false); vs != nil {
 			cl := map[string]any{}
 			for _, f := range closureFields {
 				if val, ok := vs[f]; ok {
@@ -267,7 +267,7 @@ func (w *World) VehicleData(accountID, tag string, q DataQuery) (map[string]any,
 		}
 	case !hasDrive && q.Location && want["location_data"]:
 		// location_data alone: drive_state with only the location fields
-		if full := section(v.doc, "drive_state", false); full != nil {
+		if full := section(v.document(), "drive_state", false); full != nil {
 			loc := map[string]any{}
 			for _, f := range append(locationFields, "gps_as_of", "timestamp") {
 				if val, ok := full[f]; ok {

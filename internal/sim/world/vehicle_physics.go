@@ -111,7 +111,7 @@ func (v *vehicle) stepSoftware(to time.Time) {
 	if v.swInstallAt.IsZero() || to.Before(v.swInstallAt) {
 		return
 	}
-	vs := section(v.doc, "vehicle_state", false)
+	vs := section(v.document(), "vehicle_state", false)
 	su := section(vs, "software_update", false)
 	if su == nil {
 		v.swInstallAt = time.Time{}

@@ -22,6 +22,7 @@ type World struct {
 	stepped  time.Time // the physics has run up to this instant
 	accounts []*account
 	vehicles []*vehicle
+	byVIN    map[string]*vehicle // every vehicle by VIN: lookups stay O(1) in a large fleet
 	sites    []*site
 
 	stepHook func(t time.Time) // tests: called after every physics step
@@ -45,6 +46,7 @@ func newWorld(opts Options, realNow func() time.Time) *World {
 		clk:     newClock(opts.Start, opts.Speed, realNow),
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x5eed7e51a)),
 		stepped: opts.Start,
+		byVIN:   map[string]*vehicle{},
 	}
 	return w
 }
@@ -111,11 +113,12 @@ func (w *World) AllVINs() []string {
 	return out
 }
 
-func (w *World) vehicleByVIN(vin string) *vehicle {
-	for _, v := range w.vehicles {
-		if v.vin == vin {
-			return v
-		}
-	}
-	return nil
+func (w *World) vehicleByVIN(vin string) *vehicle { return w.byVIN[vin] }
+
+// HasVehicle reports whether a vehicle with this VIN exists (any account).
+// It does not move the simulation.
+func (w *World) HasVehicle(vin string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.byVIN[vin] != nil
 }
