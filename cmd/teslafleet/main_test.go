@@ -115,16 +115,66 @@ func TestSimServesTheDemoFleet(t *testing.T) {
 	}
 }
 
-func TestDemoSignsInAndFollowsStates(t *testing.T) {
-	out, stop := start(t, "demo", "--interval", "50ms", "--speed", "60")
+// getState reads one entity's state from the demo's REST API.
+func getState(t *testing.T, base, token, id string) (state string, status int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/states/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct{ State string }
+	_ = json.NewDecoder(resp.Body).Decode(&s)
+	return s.State, resp.StatusCode
+}
+
+// waitState polls an entity until it has the state.
+func waitState(t *testing.T, base, token, id, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	got := ""
+	for time.Now().Before(deadline) {
+		if got, _ = getState(t, base, token, id); got == want {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s stayed %q, want %q", id, got, want)
+}
+
+// The demo signs in, sends its few commands, and then serves the demo
+// fleet's entities; a service call reaches the simulated car.
+func TestDemoServesTheFleet(t *testing.T) {
+	out, stop := start(t, "demo", "--listen", "127.0.0.1:0", "--api-token", "T", "--interval", "100ms", "--speed", "60")
 	waitFor(t, out, regexp.MustCompile(`Signed in as owner@example\.com`))
 	waitFor(t, out, regexp.MustCompile(`vehicle  Midnight .*command signing required`))
-	waitFor(t, out, regexp.MustCompile(`vehicle  Voyager .*command signing off`))
 	waitFor(t, out, regexp.MustCompile(`Midnight +set charge limit 85% +\(signed\) ok`))
 	waitFor(t, out, regexp.MustCompile(`Voyager +set charge limit 85% +\(REST\) ok`))
-	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Midnight .* limit 85%`))
-	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Midnight .* battery \d+%`))
-	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Home .* solar .* kW`))
+	base := waitFor(t, out, regexp.MustCompile(`REST API at (http://\S+)/api/`))
+
+	if _, status := getState(t, base, "wrong", "sensor.midnight_battery_level"); status != http.StatusUnauthorized {
+		t.Errorf("a wrong token: status %d", status)
+	}
+	// The charge limit the demo set reaches the entity on the next refresh.
+	waitState(t, base, "T", "number.midnight_charge_limit", "85")
+
+	// switch.turn_on on sentry mode changes the simulated car: the optimistic
+	// state first, then the car's own on the next refresh.
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/services/switch/turn_on", strings.NewReader(`{"entity_id":"switch.voyager_sentry_mode"}`))
+	req.Header.Set("Authorization", "Bearer T")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"state":"on"`) {
+		t.Fatalf("switch.turn_on: %d %s", resp.StatusCode, body)
+	}
+	waitState(t, base, "T", "switch.voyager_sentry_mode", "on")
+
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit code %d after interrupt, want 0", code)
 	}
@@ -158,49 +208,28 @@ func TestParseResolve(t *testing.T) {
 	}
 }
 
-// Seeded from Home Assistant's fixtures, the demo runs on that account: its
-// "allowed" car takes signed commands once the key is paired, and the site
-// without components is skipped.
+// Seeded from Home Assistant's fixtures with every entity enabled, the demo
+// serves the integration's entities with its ids and states, and sends no
+// commands of its own.
 func TestDemoOnFixtures(t *testing.T) {
-	out, stop := start(t, "demo", "--fixtures", "../../testdata/ha", "--interval", "50ms")
+	out, stop := start(t, "demo", "--fixtures", "../../testdata/ha", "--speed", "0", "--all-entities",
+		"--api-token", "T", "--listen", "127.0.0.1:0")
 	waitFor(t, out, regexp.MustCompile(`vehicle  Test .*command signing allowed`))
 	waitFor(t, out, regexp.MustCompile(`site     id 98765 has no battery, solar or wall connector: skipped`))
-	waitFor(t, out, regexp.MustCompile(`Test +flash lights +\(signed\) ok`))
-	waitFor(t, out, regexp.MustCompile(`\d\d:\d\d:\d\d  Energy Site solar`))
-	if code := stop(); code != exitOK {
-		t.Fatalf("exit code %d after interrupt, want 0", code)
+	base := waitFor(t, out, regexp.MustCompile(`REST API at (http://\S+)/api/`))
+	for id, want := range map[string]string{
+		"sensor.test_battery_level":       "77",       // charge_state.battery_level
+		"lock.test_lock":                  "unlocked", // vehicle_state.locked false
+		"sensor.test_battery_range":       "429.48563328000006",
+		"sensor.energy_site_solar_power":  "1.185",
+		"select.energy_site_allow_export": "pv_only",
+	} {
+		if got, status := getState(t, base, "T", id); got != want {
+			t.Errorf("%s = %q (status %d), want %q", id, got, status, want)
+		}
 	}
-}
-
-func TestSimFleetSize(t *testing.T) {
-	out, stop := start(t, "sim", "--listen", "127.0.0.1:0", "--speed", "0", "--fleet-size", "25", "--seed", "3")
-	base := waitFor(t, out, regexp.MustCompile(`Fleet API NA: (http://127\.0\.0\.1:\d+)`))
-	resp, err := http.Post(base+"/_sim/tokens", "application/json", strings.NewReader(`{"account":"owner@example.com"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-		t.Fatalf("token: %v %+v", err, tok)
-	}
-	resp.Body.Close()
-	req, _ := http.NewRequest(http.MethodGet, base+"/api/1/products", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var products struct {
-		Count int `json:"count"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&products); err != nil {
-		t.Fatal(err)
-	}
-	if products.Count != 3+25 {
-		t.Errorf("products count %d; want the demo fleet's 3 plus 25 generated", products.Count)
+	if strings.Contains(out.String(), "flash lights") {
+		t.Errorf("the demo sent commands on fixtures:\n%s", out.String())
 	}
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit code %d after interrupt, want 0", code)

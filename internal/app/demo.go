@@ -2,55 +2,71 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
+	"github.com/teslafleet/teslafleet/internal/entity"
 	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/sim"
 )
 
 // DemoOptions are the flags of `teslafleet demo`.
 type DemoOptions struct {
-	Fixtures string        // seed the simulated account from Tesla response files; "" = the demo fleet
-	Speed    float64       // simulated seconds per real second
-	Seed     int64         // seed of the simulated world
-	Interval time.Duration // how often the states are read (real time)
-	Account  string        // the simulated account to sign in as
-	Logger   *slog.Logger
+	Listen      string            // the REST API's address
+	APIToken    string            // "" = a random token, printed
+	Fixtures    string            // seed the simulated account from Tesla response files; "" = the demo fleet
+	Speed       float64           // simulated seconds per real second (0: the clock stands still)
+	Seed        int64             // seed of the simulated world
+	FleetSize   int               // generated vehicles added to the demo account
+	Units       entity.UnitSystem // metric (default) or imperial
+	AllEntities bool              // enable every entity, disabled-by-default ones too
+	Interval    time.Duration     // a custom polling interval for every product (0: the integration's)
+	Account     string            // the simulated account to sign in as
+	Logger      *slog.Logger
 }
 
 // DemoAccount is the simulated demo fleet's owner.
 const DemoAccount = "owner@example.com"
 
 // RunDemo starts the simulated Tesla cloud in-process, signs in through its
-// OAuth server as a user would (authorization code flow with a loopback
-// callback), lists the account's products, registers and pairs a command
-// key and sends a few commands (signed where the car requires it), follows the vehicles' and
-// energy sites' states on out until ctx ends; then it prints what the API
-// calls would have cost.
+// OAuth server as a user would, registers and pairs a command key, and then
+// runs the service — coordinators, entity registry and REST API — against
+// it until ctx ends; then it prints what the API calls would have cost.
+// With fixtures it sends no commands of its own, so the states are exactly
+// those the fixtures imply.
 func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
-	if o.Interval <= 0 {
-		o.Interval = 5 * time.Second
-	}
 	if o.Account == "" {
 		o.Account = DemoAccount
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	keys, err := newKeyPair()
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:8080"
+	}
+	if o.APIToken == "" {
+		t, err := randomToken()
+		if err != nil {
+			return err
+		}
+		o.APIToken = t
+	}
+	keys, err := setup.NewKeyPair()
 	if err != nil {
 		return fmt.Errorf("generate the command key: %w", err)
 	}
-	keyURL, stopKeyHost, err := hostPublicKey(keys.publicPEM)
+	keyURL, stopKeyHost, err := setup.HostPublicKey(keys.PublicPEM)
 	if err != nil {
 		return err
 	}
 	defer stopKeyHost()
 	srv, err := sim.Start("127.0.0.1:0", sim.Options{
-		Seed: o.Seed, Speed: o.Speed, Fixtures: o.Fixtures, Logger: o.Logger,
+		Seed: o.Seed, Speed: o.Speed, Fixtures: o.Fixtures, FleetSize: o.FleetSize, Logger: o.Logger,
 		Resolver: map[string]string{demoDomain: keyURL},
 	})
 	if err != nil {
@@ -60,10 +76,10 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	fmt.Fprintf(out, "Simulated Tesla cloud at %s (clock %gx)\n", srv.URLs["NA"], o.Speed)
 
 	ledger := fleet.NewLedger()
-	app := srv.DemoApp()
+	demo := srv.DemoApp()
 	cfg := fleet.Config{
-		ClientID:     app.ClientID,
-		ClientSecret: app.ClientSecret,
+		ClientID:     demo.ClientID,
+		ClientSecret: demo.ClientSecret,
 		AuthorizeURL: srv.AuthURL + "/oauth2/v3/authorize",
 		TokenURL:     srv.AuthURL + "/oauth2/v3/token",
 		BaseURLs: map[fleet.Region]string{
@@ -102,10 +118,37 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Commands:\n")
-	demoCommands(ctx, commander, products, progress)
+	if o.Fixtures == "" {
+		fmt.Fprintf(out, "Commands:\n")
+		demoCommands(ctx, commander, products, progress)
+	}
+	progress.quiet() // from here on, commands come from the API
 
-	err = follow(ctx, client, products, o.Interval, out)
+	a, err := New(ctx, Config{
+		Client: client, Sender: commander, AccountID: claims.Subject, Scopes: claims.Scopes, Products: products,
+		Units: o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
+		Listen: o.Listen, APIToken: o.APIToken, Logger: o.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
+	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", a.URL(), o.APIToken)
+	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, a.URL())
+	fmt.Fprintf(out, "Serving until interrupted.\n")
+	err = a.Run(ctx)
 	printCost(out, ledger.Totals())
 	return err
+}
+
+// ParseUnits reads a --units flag: metric or imperial.
+func ParseUnits(s string) (entity.UnitSystem, error) { return entity.ParseUnitSystem(s) }
+
+// randomToken is a fresh API token.
+func randomToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }

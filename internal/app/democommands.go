@@ -12,6 +12,7 @@ import (
 
 	"github.com/teslafleet/teslafleet/internal/command"
 	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/setup"
 )
 
 // demoDomain is the domain the demo registers: one of the simulated demo
@@ -23,7 +24,7 @@ const demoDomain = "teslafleet.local"
 // POST partner_accounts, which fetches the hosted key), and pair it with
 // the vehicles by opening https://tesla.com/_ak/<domain> in the Tesla app
 // (simPairURL stands in for that tap). It returns a Commander.
-func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *keyPair, simPairURL string, progress *commandProgress) (*command.Commander, error) {
+func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *setup.KeyPair, simPairURL string, progress *commandProgress) (*command.Commander, error) {
 	out := progress.out
 	tok, err := oa.PartnerToken(ctx, client.Region())
 	if err != nil {
@@ -49,7 +50,7 @@ func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, clien
 		return nil, fmt.Errorf("pair the key: %s", resp.Status)
 	}
 
-	key, err := command.ParsePrivateKey(keys.privatePEM)
+	key, err := command.ParsePrivateKey(keys.PrivatePEM)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +69,14 @@ type commandProgress struct {
 	out    io.Writer
 	mu     sync.Mutex
 	signed map[string]bool
+	silent bool
+}
+
+// quiet stops printing progress (the service logs instead).
+func (p *commandProgress) quiet() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.silent = true
 }
 
 func newCommandProgress(out io.Writer) *commandProgress {
@@ -77,7 +86,12 @@ func newCommandProgress(out io.Writer) *commandProgress {
 func (p *commandProgress) report(pr command.Progress) {
 	switch pr.Stage {
 	case command.StageWaking, command.StagePolling, command.StageRetrying:
-		fmt.Fprintf(p.out, "  … %s %s\n", pr.VIN, pr.Stage)
+		p.mu.Lock()
+		silent := p.silent
+		p.mu.Unlock()
+		if !silent {
+			fmt.Fprintf(p.out, "  … %s %s\n", pr.VIN, pr.Stage)
+		}
 	case command.StageSending:
 		p.mu.Lock()
 		p.signed[pr.VIN] = pr.Signed

@@ -1,4 +1,4 @@
-package app
+package setup
 
 import (
 	"crypto/ecdsa"
@@ -15,14 +15,14 @@ import (
 // PublicKeyPath is where Tesla (and the simulator) fetch an app's public key.
 const PublicKeyPath = "/.well-known/appspecific/com.tesla.3p.public-key.pem"
 
-// keyPair is the app's P-256 command-signing key, PEM encoded.
-type keyPair struct {
-	privatePEM []byte
-	publicPEM  []byte
+// KeyPair is the app's P-256 command-signing key, PEM encoded.
+type KeyPair struct {
+	PrivatePEM []byte
+	PublicPEM  []byte
 }
 
-// newKeyPair generates a fresh P-256 key pair (the setup issue persists it).
-func newKeyPair() (*keyPair, error) {
+// NewKeyPair generates a fresh P-256 key pair.
+func NewKeyPair() (*KeyPair, error) {
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return nil, err
@@ -35,15 +35,15 @@ func newKeyPair() (*keyPair, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keyPair{
-		privatePEM: pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}),
-		publicPEM:  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}),
+	return &KeyPair{
+		PrivatePEM: pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}),
+		PublicPEM:  pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}),
 	}, nil
 }
 
-// hostPublicKey serves the public key at PublicKeyPath on a loopback port
+// HostPublicKey serves the public key at PublicKeyPath on a loopback port
 // and returns its base URL and a function that stops it.
-func hostPublicKey(publicPEM []byte) (string, func(), error) {
+func HostPublicKey(publicPEM []byte) (string, func(), error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("listen for key hosting: %w", err)

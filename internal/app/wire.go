@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/teslafleet/teslafleet/internal/entity"
+	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/poll"
+)
+
+// setUp creates every product's coordinators and entities: vehicles from
+// /products (the vehicle coordinator's first refresh follows at once),
+// energy sites after their first live_status and site_info, which decide
+// their entities, as the integration's setup does.
+func (a *App) setUp(ctx context.Context) error {
+	var scoped = map[string]bool{}
+	for _, s := range a.cfg.Scopes {
+		scoped[s] = true
+	}
+	if scoped[entity.ScopeVehicleData] {
+		for _, v := range a.cfg.Products.Vehicles() {
+			if _, err := a.reg.AddVehicle(a.cfg.AccountID, v); err != nil {
+				return err
+			}
+			c := a.sched.AddVehicle(poll.VehicleSpec{VIN: *v.VIN, Location: scoped[entity.ScopeVehicleLocation]})
+			a.track(entity.Source{Kind: entity.SourceVehicle, VIN: *v.VIN}, c)
+			a.apply(c.Refresh(ctx))
+		}
+	}
+	if !scoped[entity.ScopeEnergyData] {
+		return nil
+	}
+	for _, s := range a.cfg.Products.EnergySites() {
+		if !s.HasComponents() || s.EnergySiteID == nil {
+			continue
+		}
+		id := *s.EnergySiteID
+		live, info, history := a.sched.AddSite(id)
+		ls, is := live.Refresh(ctx), info.Refresh(ctx)
+		if ls.Err != nil || is.Err != nil {
+			return fmt.Errorf("energy site %d: first refresh: %w", id, errors.Join(ls.Err, is.Err))
+		}
+		a.track(entity.Source{Kind: entity.SourceLive, SiteID: id}, live)
+		a.track(entity.Source{Kind: entity.SourceInfo, SiteID: id}, info)
+		a.track(entity.Source{Kind: entity.SourceHistory, SiteID: id}, history)
+		if _, err := a.reg.AddSite(a.cfg.AccountID, s, is.Info, ls.Live); err != nil {
+			return err
+		}
+		a.apply(ls)
+		a.apply(is)
+	}
+	return nil
+}
+
+// track remembers a source's coordinator and applies the custom interval.
+func (a *App) track(src entity.Source, c *poll.Coordinator) {
+	a.coord[src] = c
+	if a.cfg.Interval > 0 {
+		c.SetInterval(a.cfg.Interval)
+	}
+}
+
+// apply hands one snapshot to the registry. A rate-limited refresh
+// changes nothing; a refused refresh token asks for a new login.
+func (a *App) apply(s poll.Snapshot) {
+	if s.RateLimited {
+		return
+	}
+	a.reg.SetLoginRequired(a.cfg.AccountID, errors.Is(s.Err, fleet.ErrLoginRequired))
+	switch s.Kind {
+	case poll.KindVehicle:
+		a.reg.UpdateVehicle(s.VIN, s.State, s.Data, s.Err)
+	case poll.KindEnergyLive:
+		a.reg.UpdateLive(s.SiteID, s.Live, s.Err)
+	case poll.KindEnergyInfo:
+		a.reg.UpdateInfo(s.SiteID, s.Info, s.Err)
+	case poll.KindEnergyHistory:
+		var h *entity.History
+		if s.History != nil {
+			h = &entity.History{Fields: s.History.Fields, PeriodStart: s.History.PeriodStart}
+		}
+		a.reg.UpdateHistory(s.SiteID, h, s.Err)
+	}
+}
+
+// poller is the registry's way to the coordinators.
+type poller struct{ a *App }
+
+func (p poller) Request(src entity.Source) {
+	if c, ok := p.a.coord[src]; ok {
+		c.Request()
+	}
+}
+
+func (p poller) Listen(src entity.Source, on bool) {
+	if c, ok := p.a.coord[src]; ok && src.Kind == entity.SourceHistory {
+		c.SetListening(on)
+	}
+}
