@@ -23,28 +23,28 @@ func TestErrorMapping(t *testing.T) {
 		sent   bool
 		class  error  // nil: success
 		also   error  // still reachable with errors.Is
-		reason string // for ErrRefused
+		reason string // for fleet.ErrRefused
 		maybe  bool
 	}{
-		{"key not paired", protocol.ErrKeyNotPaired, false, ErrKeyNotPaired, protocol.ErrKeyNotPaired, "", false},
+		{"key not paired", protocol.ErrKeyNotPaired, false, fleet.ErrKeyNotPaired, protocol.ErrKeyNotPaired, "", false},
 		{"nominal benign", &protocol.NominalError{Details: protocol.NewError("car could not execute command: already_set", false, false)}, true, nil, nil, "", false},
-		{"nominal refusal", &protocol.NominalError{Details: protocol.NewError("car could not execute command: is_charging", false, false)}, true, ErrRefused, nil, "is_charging", false},
-		{"vcsec refusal", &protocol.NominalError{Details: &protocol.NominalVCSECError{Details: &verrors.NominalError{GenericError: verrors.GenericError_E_GENERICERROR_CLOSURES_OPEN}}}, true, ErrRefused, nil, "GENERICERROR_CLOSURES_OPEN", false},
+		{"nominal refusal", &protocol.NominalError{Details: protocol.NewError("car could not execute command: is_charging", false, false)}, true, fleet.ErrRefused, nil, "is_charging", false},
+		{"vcsec refusal", &protocol.NominalError{Details: &protocol.NominalVCSECError{Details: &verrors.NominalError{GenericError: verrors.GenericError_E_GENERICERROR_CLOSURES_OPEN}}}, true, fleet.ErrRefused, nil, "GENERICERROR_CLOSURES_OPEN", false},
 		{"rest benign", &fleet.RefusedError{Reason: "not_charging"}, true, nil, nil, "", false},
-		{"rest refusal", &fleet.RefusedError{Reason: "disconnected"}, true, ErrRefused, fleet.ErrRefused, "disconnected", false},
-		{"busy", protocol.ErrBusy, true, ErrBusy, protocol.ErrBusy, "", false},
-		{"busy fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_BUSY}, true, ErrBusy, nil, "", false},
-		{"other fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_REMOTE_ACCESS_DISABLED}, true, ErrFailed, nil, "", false},
-		{"mtu fault may have run", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_RESPONSE_MTU_EXCEEDED}, true, ErrFailed, nil, "", true},
-		{"rate limited", rateLimited, true, ErrRateLimited, fleet.ErrRateLimited, "", false},
-		{"missing scope", apiError(403, fleet.ErrMissingScope), true, ErrMissingScope, fleet.ErrMissingScope, "", false},
-		{"signing required", apiError(403, fleet.ErrSigningRequired), true, ErrSigningRequired, fleet.ErrSigningRequired, "", false},
-		{"asleep", errAsleep408, true, ErrAsleep, fleet.ErrAsleep, "", false},
-		{"5xx after sending", apiError(500, fleet.ErrServer), true, ErrFailed, fleet.ErrServer, "", true},
-		{"5xx on the handshake", apiError(500, fleet.ErrServer), false, ErrFailed, fleet.ErrServer, "", false},
-		{"deadline after sending", &protocol.CommandError{Err: context.DeadlineExceeded, PossibleSuccess: true}, true, ErrTimeout, context.DeadlineExceeded, "", true},
-		{"deadline before sending", context.DeadlineExceeded, false, ErrTimeout, context.DeadlineExceeded, "", false},
-		{"422", &sendError{err: apiError(422, fleet.ErrProtocolNotSupported), sdk: protocol.ErrProtocolNotSupported}, false, ErrNotSupported, protocol.ErrProtocolNotSupported, "", false},
+		{"rest refusal", &fleet.RefusedError{Reason: "disconnected"}, true, fleet.ErrRefused, fleet.ErrRefused, "disconnected", false},
+		{"busy", protocol.ErrBusy, true, fleet.ErrBusy, protocol.ErrBusy, "", false},
+		{"busy fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_BUSY}, true, fleet.ErrBusy, nil, "", false},
+		{"other fault", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_REMOTE_ACCESS_DISABLED}, true, fleet.ErrFailed, nil, "", false},
+		{"mtu fault may have run", &protocol.RoutableMessageError{Code: universal.MessageFault_E_MESSAGEFAULT_ERROR_RESPONSE_MTU_EXCEEDED}, true, fleet.ErrFailed, nil, "", true},
+		{"rate limited", rateLimited, true, fleet.ErrRateLimited, fleet.ErrRateLimited, "", false},
+		{"missing scope", apiError(403, fleet.ErrMissingScope), true, fleet.ErrMissingScope, fleet.ErrMissingScope, "", false},
+		{"signing required", apiError(403, fleet.ErrSigningRequired), true, fleet.ErrSigningRequired, fleet.ErrSigningRequired, "", false},
+		{"asleep", errAsleep408, true, fleet.ErrAsleep, fleet.ErrAsleep, "", false},
+		{"5xx after sending", apiError(500, fleet.ErrServer), true, fleet.ErrFailed, fleet.ErrServer, "", true},
+		{"5xx on the handshake", apiError(500, fleet.ErrServer), false, fleet.ErrFailed, fleet.ErrServer, "", false},
+		{"deadline after sending", &protocol.CommandError{Err: context.DeadlineExceeded, PossibleSuccess: true}, true, fleet.ErrTimeout, context.DeadlineExceeded, "", true},
+		{"deadline before sending", context.DeadlineExceeded, false, fleet.ErrTimeout, context.DeadlineExceeded, "", false},
+		{"422", &sendError{err: apiError(422, fleet.ErrProtocolNotSupported), sdk: protocol.ErrProtocolNotSupported}, false, fleet.ErrNotSupported, protocol.ErrProtocolNotSupported, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := c.classify("cmd", vinA, tc.err, tc.sent)
@@ -64,14 +64,14 @@ func TestErrorMapping(t *testing.T) {
 			if !errors.As(err, &e) || e.Reason != tc.reason {
 				t.Fatalf("reason = %q, want %q", e.Reason, tc.reason)
 			}
-			if MayHaveSucceeded(err) != tc.maybe {
-				t.Fatalf("MayHaveSucceeded = %v, want %v", MayHaveSucceeded(err), tc.maybe)
+			if fleet.MayHaveSucceeded(err) != tc.maybe {
+				t.Fatalf("MayHaveSucceeded = %v, want %v", fleet.MayHaveSucceeded(err), tc.maybe)
 			}
 		})
 	}
 	err := c.classify("cmd", vinA, rateLimited, true)
-	if RetryAfter(err) != 30*time.Second || !contains(err.Error(), "retry after 30s") {
-		t.Fatalf("RetryAfter = %v (%v)", RetryAfter(err), err)
+	if fleet.RetryAfter(err) != 30*time.Second || !contains(err.Error(), "retry after 30s") {
+		t.Fatalf("RetryAfter = %v (%v)", fleet.RetryAfter(err), err)
 	}
 	var nominal *protocol.NominalError
 	if err := c.classify("cmd", vinA, &protocol.NominalError{Details: errors.New("car could not execute command: x")}, true); !errors.As(err, &nominal) {
@@ -84,7 +84,7 @@ func TestWakeErrorsKeepTheirCause(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	// Unknown VIN: the free check and wake_up both 404.
 	err := c.WakeUp(context.Background(), "NOSUCHVIN")
-	if !errors.Is(err, ErrWakeFailed) || !errors.Is(err, fleet.ErrNotFound) {
-		t.Fatalf("err = %v, want ErrWakeFailed wrapping fleet.ErrNotFound", err)
+	if !errors.Is(err, fleet.ErrWakeFailed) || !errors.Is(err, fleet.ErrNotFound) {
+		t.Fatalf("err = %v, want fleet.ErrWakeFailed wrapping fleet.ErrNotFound", err)
 	}
 }
