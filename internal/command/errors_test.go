@@ -88,3 +88,93 @@ func TestWakeErrorsKeepTheirCause(t *testing.T) {
 		t.Fatalf("err = %v, want fleet.ErrWakeFailed wrapping fleet.ErrNotFound", err)
 	}
 }
+
+// TestWhatSendReturnsAnswersASurface: the errors Send and SendSite return
+// are fleet's classes (errors.Is), keep the car's reason (errors.As) and
+// give a REST surface its status, retry advice and "may have run".
+func TestWhatSendReturnsAnswersASurface(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		setup     func(f *fakeFleet)
+		send      func(c *Commander) error
+		class     error
+		reason    string
+		status    int
+		temporary bool
+		maybe     bool
+	}{
+		{"invalid", nil, func(c *Commander) error { return c.Send(ctx, vinA, SetChargeLimit(120)) },
+			fleet.ErrInvalidRequest, "", 400, false, false},
+		{"refused with the car's reason", func(f *fakeFleet) {
+			f.command = func(string, string, any) (*fleet.CommandResult, error) {
+				return &fleet.CommandResult{Reason: "cabin comfort remote settings not enabled"}, nil
+			}
+		}, func(c *Commander) error { return c.Send(ctx, vinA, ClimateOn()) },
+			fleet.ErrRefused, "cabin comfort remote settings not enabled", 409, false, false},
+		{"benign refusal is success", func(f *fakeFleet) {
+			f.command = func(string, string, any) (*fleet.CommandResult, error) {
+				return &fleet.CommandResult{Reason: "already_set"}, nil
+			}
+		}, func(c *Commander) error { return c.Send(ctx, vinA, SetSentryMode(true)) },
+			nil, "", 200, false, false},
+		{"missing scope", func(f *fakeFleet) {
+			f.command = func(string, string, any) (*fleet.CommandResult, error) {
+				return nil, apiError(403, fleet.ErrMissingScope)
+			}
+		}, func(c *Commander) error { return c.Send(ctx, vinA, ChargeStart()) },
+			fleet.ErrMissingScope, "", 403, false, false},
+		{"rate limited", func(f *fakeFleet) {
+			f.command = func(string, string, any) (*fleet.CommandResult, error) {
+				return nil, apiError(429, fleet.ErrRateLimited)
+			}
+		}, func(c *Commander) error { return c.Send(ctx, vinA, Honk()) },
+			fleet.ErrRateLimited, "", 429, true, false},
+		{"5xx after sending may have run", func(f *fakeFleet) {
+			f.command = func(string, string, any) (*fleet.CommandResult, error) {
+				return nil, apiError(502, fleet.ErrServer)
+			}
+		}, func(c *Commander) error { return c.Send(ctx, vinA, Unlock()) },
+			fleet.ErrFailed, "", 502, true, true},
+		{"wake timeout", func(f *fakeFleet) {
+			f.cars[vinA].state, f.cars[vinA].onlineAfter = "asleep", -1
+		}, func(c *Commander) error { return c.Send(ctx, vinA, Honk()) },
+			fleet.ErrWakeTimeout, "", 504, true, false},
+		{"site command refused by scope", nil, func(c *Commander) error {
+			return c.SendSite(ctx, 1, SetBackupReserve(20)) // fakeEnergy below answers 403
+		}, fleet.ErrMissingScope, "", 403, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t)
+			f.add(t, vinA, "online", SigningOff, false, nil)
+			if tc.setup != nil {
+				tc.setup(f)
+			}
+			c := newCommander(t, fastConfig(&fakeEnergy{fakeFleet: f, err: apiError(403, fleet.ErrMissingScope)}, nil))
+			c.MarkState(vinA, f.cars[vinA].state)
+			err := tc.send(c)
+			if tc.class == nil {
+				if err != nil {
+					t.Fatalf("err = %v, want success", err)
+				}
+				return
+			}
+			if !errors.Is(err, tc.class) {
+				t.Fatalf("err = %v, want class %v", err, tc.class)
+			}
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Reason != tc.reason {
+				t.Fatalf("err = %v: reason %q, want %q", err, ce.Reason, tc.reason)
+			}
+			if got := fleet.HTTPStatus(err); got != tc.status {
+				t.Errorf("HTTPStatus = %d, want %d", got, tc.status)
+			}
+			if got := fleet.Temporary(err); got != tc.temporary {
+				t.Errorf("Temporary = %v, want %v", got, tc.temporary)
+			}
+			if got := fleet.MayHaveSucceeded(err); got != tc.maybe {
+				t.Errorf("MayHaveSucceeded = %v, want %v", got, tc.maybe)
+			}
+		})
+	}
+}
