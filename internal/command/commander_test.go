@@ -225,8 +225,9 @@ func TestAsleep408TwiceIsNotRetriedAgain(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "online")
 	err := c.Send(context.Background(), vinA, ChargeStop())
-	if !errors.Is(err, fleet.ErrAsleep) || !errors.Is(err, fleet.ErrAsleep) {
-		t.Fatalf("err = %v, want fleet.ErrAsleep (and fleet.ErrAsleep)", err)
+	var ae *fleet.APIError
+	if !errors.Is(err, fleet.ErrAsleep) || !errors.As(err, &ae) || ae.Status != 408 {
+		t.Fatalf("err = %v, want fleet.ErrAsleep over the 408", err)
 	}
 	if fleet.MayHaveSucceeded(err) {
 		t.Fatal("a 408 certainly failed")
