@@ -178,3 +178,24 @@ func TestWhatSendReturnsAnswersASurface(t *testing.T) {
 		})
 	}
 }
+
+// The former command class names are fleet's values, not copies.
+func TestFormerClassNamesAreFleetClasses(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		old, fleets error
+	}{
+		{"invalid", ErrInvalidArgument, fleet.ErrInvalidRequest}, {"asleep", ErrAsleep, fleet.ErrAsleep},
+		{"refused", ErrRefused, fleet.ErrRefused}, {"missing scope", ErrMissingScope, fleet.ErrMissingScope},
+		{"signing", ErrSigningRequired, fleet.ErrSigningRequired}, {"rate limited", ErrRateLimited, fleet.ErrRateLimited},
+		{"wake timeout", ErrWakeTimeout, fleet.ErrWakeTimeout}, {"wake failed", ErrWakeFailed, fleet.ErrWakeFailed},
+		{"key", ErrKeyNotPaired, fleet.ErrKeyNotPaired}, {"not supported", ErrNotSupported, fleet.ErrNotSupported},
+		{"busy", ErrBusy, fleet.ErrBusy}, {"timeout", ErrTimeout, fleet.ErrTimeout}, {"failed", ErrFailed, fleet.ErrFailed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.old != tc.fleets {
+				t.Errorf("%v is not fleet's %v", tc.old, tc.fleets)
+			}
+		})
+	}
+}
