@@ -156,7 +156,7 @@ func (c *Commander) MarkState(vin, state string) {
 // REST. It returns the first error; later commands are not sent.
 func (c *Commander) Send(ctx context.Context, vin string, cmds ...Command) error {
 	if vin == "" {
-		return &Error{Op: "send", Class: ErrInvalidArgument, Err: errors.New("empty VIN")}
+		return &Error{Op: "send", Class: fleet.ErrInvalidRequest, Err: errors.New("empty VIN")}
 	}
 	for _, cmd := range cmds {
 		if err := cmd.Err(); err != nil {
@@ -169,7 +169,7 @@ func (c *Commander) Send(ctx context.Context, vin string, cmds ...Command) error
 			return err
 		}
 		if cmd.Site() {
-			return &Error{Op: cmd.Name(), VIN: vin, Class: ErrInvalidArgument,
+			return &Error{Op: cmd.Name(), VIN: vin, Class: fleet.ErrInvalidRequest,
 				Err: fmt.Errorf("%s is an energy site command: use SendSite", cmd.Name())}
 		}
 	}
@@ -193,7 +193,7 @@ func (c *Commander) Send(ctx context.Context, vin string, cmds ...Command) error
 // WakeUp wakes the vehicle (unless known online) and waits until it is online.
 func (c *Commander) WakeUp(ctx context.Context, vin string) error {
 	if vin == "" {
-		return &Error{Op: "wake_up", Class: ErrInvalidArgument, Err: errors.New("empty VIN")}
+		return &Error{Op: "wake_up", Class: fleet.ErrInvalidRequest, Err: errors.New("empty VIN")}
 	}
 	v := c.car(vin)
 	ticket := c.queue(v)
@@ -234,7 +234,7 @@ func (c *Commander) sendOne(ctx context.Context, v *car, cmd Command, ticket uin
 		}
 	}
 	err = c.exec(ctx, v, cmd, signed)
-	if errors.Is(err, ErrAsleep) {
+	if errors.Is(err, fleet.ErrAsleep) {
 		// A 408 means the Fleet API could not reach the car: the car never
 		// got the command, so waking it and sending once more cannot run
 		// the command twice. Any other failure may have reached the car and

@@ -161,10 +161,10 @@ func TestWakeTimeoutSaysSoAndDoesNotRetry(t *testing.T) {
 	close(hold)
 	for range 3 {
 		err := waitFor(t, errs, "result")
-		if !errors.Is(err, ErrWakeTimeout) {
-			t.Fatalf("err = %v, want ErrWakeTimeout", err)
+		if !errors.Is(err, fleet.ErrWakeTimeout) {
+			t.Fatalf("err = %v, want fleet.ErrWakeTimeout", err)
 		}
-		if MayHaveSucceeded(err) {
+		if fleet.MayHaveSucceeded(err) {
 			t.Fatalf("a wake timeout must say the command was not sent: %v", err)
 		}
 	}
@@ -225,10 +225,11 @@ func TestAsleep408TwiceIsNotRetriedAgain(t *testing.T) {
 	c := newCommander(t, fastConfig(f, nil))
 	c.MarkState(vinA, "online")
 	err := c.Send(context.Background(), vinA, ChargeStop())
-	if !errors.Is(err, ErrAsleep) || !errors.Is(err, fleet.ErrAsleep) {
-		t.Fatalf("err = %v, want ErrAsleep (and fleet.ErrAsleep)", err)
+	var ae *fleet.APIError
+	if !errors.Is(err, fleet.ErrAsleep) || !errors.As(err, &ae) || ae.Status != 408 {
+		t.Fatalf("err = %v, want fleet.ErrAsleep over the 408", err)
 	}
-	if MayHaveSucceeded(err) {
+	if fleet.MayHaveSucceeded(err) {
 		t.Fatal("a 408 certainly failed")
 	}
 	if n := f.count("command"); n != 2 {
@@ -243,11 +244,11 @@ func TestNoBlindRetry(t *testing.T) {
 		class error
 		maybe bool
 	}{
-		{"5xx may have run", apiError(503, fleet.ErrServer), ErrFailed, true},
-		{"429", apiError(429, fleet.ErrRateLimited), ErrRateLimited, false},
-		{"missing scope", apiError(403, fleet.ErrMissingScope), ErrMissingScope, false},
-		{"deadline after sending", &fleet.TransportError{Method: "POST", Err: context.DeadlineExceeded}, ErrTimeout, true},
-		{"refused", &fleet.RefusedError{Reason: "is_charging"}, ErrRefused, false},
+		{"5xx may have run", apiError(503, fleet.ErrServer), fleet.ErrFailed, true},
+		{"429", apiError(429, fleet.ErrRateLimited), fleet.ErrRateLimited, false},
+		{"missing scope", apiError(403, fleet.ErrMissingScope), fleet.ErrMissingScope, false},
+		{"deadline after sending", &fleet.TransportError{Method: "POST", Err: context.DeadlineExceeded}, fleet.ErrTimeout, true},
+		{"refused", &fleet.RefusedError{Reason: "is_charging"}, fleet.ErrRefused, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -259,7 +260,7 @@ func TestNoBlindRetry(t *testing.T) {
 			if !errors.Is(err, tc.class) {
 				t.Fatalf("err = %v, want class %v", err, tc.class)
 			}
-			if MayHaveSucceeded(err) != tc.maybe {
+			if fleet.MayHaveSucceeded(err) != tc.maybe {
 				t.Fatalf("MayHaveSucceeded = %v, want %v (%v)", !tc.maybe, tc.maybe, err)
 			}
 			if n := f.count("command"); n != 1 {
@@ -330,7 +331,7 @@ func TestCallerDeadlineWhileQueued(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := c.Send(ctx, vinA, FlashLights())
-	if !errors.Is(err, context.Canceled) || MayHaveSucceeded(err) {
+	if !errors.Is(err, context.Canceled) || fleet.MayHaveSucceeded(err) {
 		t.Fatalf("err = %v, want a certain failure caused by context.Canceled", err)
 	}
 	close(release)

@@ -61,7 +61,7 @@ func (c *connection) Wakeup(ctx context.Context) error {
 }
 func (c *connection) SendFleetAPICommand(context.Context, string, any) ([]byte, error) {
 	// v0.4.1's Vehicle never calls this; REST commands go through rest.go.
-	return nil, fmt.Errorf("%w: SendFleetAPICommand", ErrNotSupported)
+	return nil, fmt.Errorf("%w: SendFleetAPICommand", fleet.ErrNotSupported)
 }
 
 // Close is idempotent; the dispatcher sees the closed channel and stops.

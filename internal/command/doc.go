@@ -48,11 +48,15 @@
 //
 // # Errors
 //
-// Errors carry a class (ErrKeyNotPaired, ErrSigningRequired, ErrMissingScope,
-// ErrAsleep, ErrWakeFailed, ErrWakeTimeout, ErrRateLimited, ErrBusy,
-// ErrRefused, ErrTimeout, ErrInvalidArgument, ErrNotSupported, ErrFailed) and
-// keep their cause, so errors.Is and errors.As also reach the fleet and SDK
-// errors underneath. MayHaveSucceeded tells "may have run" apart from
-// "certainly failed"; benign refusals (already_set, not_charging, requested)
-// are success.
+// Errors are *Error values (Op, VIN, the car's Reason, PairingURL) whose
+// Class is one of package fleet's classes — the one error vocabulary:
+// fleet.ErrInvalidRequest (refused before sending), fleet.ErrKeyNotPaired,
+// fleet.ErrSigningRequired, fleet.ErrMissingScope, fleet.ErrAsleep,
+// fleet.ErrWakeFailed, fleet.ErrWakeTimeout, fleet.ErrRateLimited,
+// fleet.ErrBusy, fleet.ErrRefused, fleet.ErrTimeout, fleet.ErrNotSupported,
+// fleet.ErrFailed. They keep their cause, so errors.Is and errors.As also
+// reach the fleet and SDK errors underneath. fleet.HTTPStatus,
+// fleet.Temporary, fleet.MayHaveSucceeded ("may have run" versus "certainly
+// failed") and fleet.RetryAfter answer for them. Benign refusals
+// (fleet.BenignRefusal: already_set, not_charging, requested) are success.
 package command

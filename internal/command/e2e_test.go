@@ -72,8 +72,8 @@ func TestE2EUnpairedKeyNamesThePairingLink(t *testing.T) {
 	e := startE2E(t)
 	c := e.commander(nil, true)
 	err := c.Send(context.Background(), e.m3, command.Lock())
-	if !errors.Is(err, command.ErrKeyNotPaired) {
-		t.Fatalf("err = %v, want ErrKeyNotPaired", err)
+	if !errors.Is(err, fleet.ErrKeyNotPaired) {
+		t.Fatalf("err = %v, want fleet.ErrKeyNotPaired", err)
 	}
 	if !strings.Contains(err.Error(), "https://tesla.com/_ak/"+appDomain) {
 		t.Fatalf("message %q lacks the pairing link", err)
@@ -122,8 +122,8 @@ func TestE2ERESTToRequiredVehicleNeedsSigning(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.MarkState(e.m3, "online")
-	if err := c.Send(ctx, e.m3, command.Lock()); !errors.Is(err, command.ErrSigningRequired) {
-		t.Fatalf("err = %v, want ErrSigningRequired", err)
+	if err := c.Send(ctx, e.m3, command.Lock()); !errors.Is(err, fleet.ErrSigningRequired) {
+		t.Fatalf("err = %v, want fleet.ErrSigningRequired", err)
 	}
 }
 
@@ -168,8 +168,8 @@ func TestE2EWakeTimeoutSaysSoWithoutRetrying(t *testing.T) {
 	e.control("DELETE", "/_sim/billing", nil, nil)
 	c := e.commander(nil, false) // the clock never moves: the car never wakes
 	err := c.Send(context.Background(), e.m3, command.ChargeStart())
-	if !errors.Is(err, command.ErrWakeTimeout) || command.MayHaveSucceeded(err) {
-		t.Fatalf("err = %v, want a certain ErrWakeTimeout", err)
+	if !errors.Is(err, fleet.ErrWakeTimeout) || fleet.MayHaveSucceeded(err) {
+		t.Fatalf("err = %v, want a certain fleet.ErrWakeTimeout", err)
 	}
 	b := e.billing(e.m3)
 	if b["wakes"] != 1 || b["commands"] != 0 {
@@ -235,8 +235,8 @@ func TestE2EEnergyCommands(t *testing.T) {
 			}
 		})
 	}
-	if err := c.SendSite(ctx, id, command.SetBackupReserve(120)); !errors.Is(err, command.ErrInvalidArgument) {
-		t.Errorf("reserve 120: %v, want ErrInvalidArgument", err)
+	if err := c.SendSite(ctx, id, command.SetBackupReserve(120)); !errors.Is(err, fleet.ErrInvalidRequest) {
+		t.Errorf("reserve 120: %v, want fleet.ErrInvalidRequest", err)
 	}
 	si, err := e.fleet.SiteInfo(ctx, id)
 	if err != nil {
@@ -294,7 +294,7 @@ func TestE2EServerErrorMayHaveSucceededAndIsNotRetried(t *testing.T) {
 			// One 503: a retry would succeed, so success here would mean a blind retry.
 			e.control("POST", "/_sim/faults", map[string]any{"method": "POST", "path": tc.path, "status": 503, "count": 1}, nil)
 			err := tc.send()
-			if err == nil || !command.MayHaveSucceeded(err) {
+			if err == nil || !fleet.MayHaveSucceeded(err) {
 				t.Fatalf("err = %v, want a may-have-succeeded failure", err)
 			}
 			if !errors.Is(err, fleet.ErrServer) {

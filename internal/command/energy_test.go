@@ -28,7 +28,7 @@ func (f *fakeEnergy) SiteCommand(ctx context.Context, siteID int64, name string,
 // TestSiteCommandsRefusedBeforeSending: over the real fleet client, an
 // invalid setting (outside Tesla's documented ranges and enums), a vehicle
 // command given to SendSite and a site command given to Send are
-// ErrInvalidArgument, and no request reaches the server.
+// fleet.ErrInvalidRequest, and no request reaches the server.
 func TestSiteCommandsRefusedBeforeSending(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -58,8 +58,8 @@ func TestSiteCommandsRefusedBeforeSending(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := c.SendSite(context.Background(), tc.site, tc.cmd)
-			if !errors.Is(err, ErrInvalidArgument) {
-				t.Fatalf("err = %v, want ErrInvalidArgument", err)
+			if !errors.Is(err, fleet.ErrInvalidRequest) {
+				t.Fatalf("err = %v, want fleet.ErrInvalidRequest", err)
 			}
 			var ve *fleet.ValidationError
 			if tc.field != "" && (!errors.As(err, &ve) || ve.Field != tc.field) {
@@ -68,8 +68,8 @@ func TestSiteCommandsRefusedBeforeSending(t *testing.T) {
 		})
 	}
 	t.Run("site command to Send", func(t *testing.T) {
-		if err := c.Send(context.Background(), vinA, SetStormMode(true)); !errors.Is(err, ErrInvalidArgument) {
-			t.Fatalf("err = %v, want ErrInvalidArgument", err)
+		if err := c.Send(context.Background(), vinA, SetStormMode(true)); !errors.Is(err, fleet.ErrInvalidRequest) {
+			t.Fatalf("err = %v, want fleet.ErrInvalidRequest", err)
 		}
 	})
 	if n := hits.Load(); n != 0 {
@@ -156,9 +156,9 @@ func TestSiteCommandErrors(t *testing.T) {
 		err   error
 		class error
 	}{
-		{"missing scope", apiError(403, fleet.ErrMissingScope), ErrMissingScope},
-		{"rate limited", apiError(429, fleet.ErrRateLimited), ErrRateLimited},
-		{"server", apiError(503, fleet.ErrServer), ErrFailed},
+		{"missing scope", apiError(403, fleet.ErrMissingScope), fleet.ErrMissingScope},
+		{"rate limited", apiError(429, fleet.ErrRateLimited), fleet.ErrRateLimited},
+		{"server", apiError(503, fleet.ErrServer), fleet.ErrFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f.err = tc.err
@@ -178,7 +178,7 @@ func TestSiteCommandErrors(t *testing.T) {
 
 func TestSiteCommandsNeedASiteClient(t *testing.T) {
 	c := newCommander(t, fastConfig(newFake(t), nil))
-	if err := c.SendSite(context.Background(), 1, SetStormMode(true)); !errors.Is(err, ErrNotSupported) {
+	if err := c.SendSite(context.Background(), 1, SetStormMode(true)); !errors.Is(err, fleet.ErrNotSupported) {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -13,38 +13,23 @@ import (
 	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
-// Error classes. Check them with errors.Is; use errors.As with *Error for the
-// details (reason, pairing link, Retry-After).
-var (
-	ErrInvalidArgument = errors.New("invalid argument")                              // refused before anything was sent
-	ErrNotSupported    = errors.New("command not supported for this vehicle")        // e.g. boombox on a signed-only car
-	ErrKeyNotPaired    = errors.New("virtual key not paired with the vehicle")       // the car does not know our key
-	ErrSigningRequired = errors.New("vehicle requires signed commands")              // REST refused, or no key configured
-	ErrMissingScope    = errors.New("missing OAuth scope")                           // 403 missing scopes
-	ErrAsleep          = errors.New("vehicle is asleep or offline")                  // 408
-	ErrWakeFailed      = errors.New("waking the vehicle failed")                     // wake_up or the state poll failed
-	ErrWakeTimeout     = errors.New("vehicle did not come online in time")           // still asleep after the backoff
-	ErrRateLimited     = errors.New("rate limited")                                  // 429; see RetryAfter
-	ErrBusy            = errors.New("vehicle busy")                                  // the car asked us to wait
-	ErrRefused         = errors.New("vehicle refused the command")                   // the car said no; see Reason
-	ErrTimeout         = errors.New("command timed out")                             // deadline while sending or waiting
-	ErrFailed          = errors.New("command failed")                                // anything else
-	errNoKey           = errors.New("no private key configured for signed commands") // cause under ErrSigningRequired
-)
+// errNoKey is the cause under fleet.ErrSigningRequired when the vehicle needs
+// signed commands and no private key is configured.
+var errNoKey = errors.New("no private key configured for signed commands")
 
-// benignReasons are refusals that mean the car is already where we wanted it.
-var benignReasons = map[string]bool{"already_set": true, "not_charging": true, "requested": true}
-
-// Error is a failed command: its class, cause and details.
+// Error is a failed command: its class, cause and details. Its class is one
+// of package fleet's (fleet.ErrRefused, fleet.ErrWakeTimeout, …), so
+// errors.Is(err, fleet.ErrX) and fleet's HTTPStatus, Temporary,
+// MayHaveSucceeded and RetryAfter answer for what Send and SendSite return.
 type Error struct {
 	Op         string        // command name, "wake_up" or the energy command
 	VIN        string        // vehicle (empty for energy commands)
-	Class      error         // one of the Err* classes above
+	Class      error         // a fleet class: fleet.ErrRefused, fleet.ErrAsleep, …
 	Err        error         // the cause (a fleet or SDK error), may be nil
-	Reason     string        // the car's reason, for ErrRefused
-	PairingURL string        // https://tesla.com/_ak/<domain>, for ErrKeyNotPaired
-	RetryAfter time.Duration // for ErrRateLimited, when the server said
-	Maybe      bool          // the command may have run (see MayHaveSucceeded)
+	Reason     string        // the car's reason, for fleet.ErrRefused
+	PairingURL string        // https://tesla.com/_ak/<domain>, for fleet.ErrKeyNotPaired
+	RetryAfter time.Duration // for fleet.ErrRateLimited, when the server said (as fleet.RetryAfter)
+	Maybe      bool          // the command may have run (fleet.MayHaveSucceeded)
 }
 
 func (e *Error) Error() string {
@@ -67,7 +52,7 @@ func (e *Error) detail() string {
 		b.WriteString(": " + e.Reason)
 	case errors.As(e.Err, &inner):
 		b.WriteString(": " + inner.detail())
-	case e.Err != nil && e.Err.Error() != e.Class.Error():
+	case e.Err != nil && e.Err != e.Class:
 		b.WriteString(": " + e.Err.Error())
 	}
 	if e.PairingURL != "" {
@@ -90,25 +75,11 @@ func (e *Error) Unwrap() []error {
 	return []error{e.Class, e.Err}
 }
 
-// MayHaveSucceeded reports whether a failed command may still have been
-// executed by the car (a 5xx on the command request, a deadline after it was
-// sent, an unreadable reply). False means it certainly did not run.
-func MayHaveSucceeded(err error) bool {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Maybe
-	}
-	return false
-}
-
-// RetryAfter returns how long the server asked us to wait (0 if unknown).
-func RetryAfter(err error) time.Duration {
-	var e *Error
-	if errors.As(err, &e) && e.RetryAfter > 0 {
-		return e.RetryAfter
-	}
-	return fleet.RetryAfter(err)
-}
+// MayHaveSucceeded reports whether the command may still have been executed
+// by the car (a 5xx on the command request, a deadline after it was sent, an
+// unreadable reply); false means it certainly did not run. It is what
+// fleet.MayHaveSucceeded reads: the outermost *Error decides.
+func (e *Error) MayHaveSucceeded() bool { return e.Maybe }
 
 // PairingURL is the link that pairs the app's key with a car in the Tesla app.
 func PairingURL(domain string) string {
@@ -119,7 +90,7 @@ func PairingURL(domain string) string {
 }
 
 func invalid(op, format string, args ...any) *Error {
-	return &Error{Op: op, Class: ErrInvalidArgument, Err: fmt.Errorf(format, args...)}
+	return &Error{Op: op, Class: fleet.ErrInvalidRequest, Err: fmt.Errorf(format, args...)}
 }
 
 // classify maps a fleet or SDK error to an *Error. sent says whether the
@@ -133,7 +104,7 @@ func (c *Commander) classify(op, vin string, err error, sent bool) error {
 	if errors.As(err, &have) {
 		return err
 	}
-	e := &Error{Op: op, VIN: vin, Class: ErrFailed, Err: err}
+	e := &Error{Op: op, VIN: vin, Class: fleet.ErrFailed, Err: err}
 	var (
 		nominal *protocol.NominalError
 		vcsec   *protocol.NominalVCSECError
@@ -143,54 +114,48 @@ func (c *Commander) classify(op, vin string, err error, sent bool) error {
 	)
 	switch {
 	case errors.As(err, &badReq): // refused by fleet before sending
-		e.Class = ErrInvalidArgument
+		e.Class = fleet.ErrInvalidRequest
 		return e
 	case errors.Is(err, protocol.ErrKeyNotPaired):
-		e.Class, e.PairingURL = ErrKeyNotPaired, PairingURL(c.cfg.Domain)
+		e.Class, e.PairingURL = fleet.ErrKeyNotPaired, PairingURL(c.cfg.Domain)
 	case errors.Is(err, errNoKey), errors.Is(err, fleet.ErrSigningRequired):
-		e.Class = ErrSigningRequired
+		e.Class = fleet.ErrSigningRequired
 	case errors.Is(err, fleet.ErrMissingScope):
-		e.Class = ErrMissingScope
+		e.Class = fleet.ErrMissingScope
 	case errors.Is(err, fleet.ErrAsleep):
-		e.Class = ErrAsleep
+		e.Class = fleet.ErrAsleep
 	case errors.Is(err, fleet.ErrRateLimited):
-		e.Class, e.RetryAfter = ErrRateLimited, RetryAfter(err)
+		e.Class, e.RetryAfter = fleet.ErrRateLimited, fleet.RetryAfter(err)
 	case errors.Is(err, protocol.ErrProtocolNotSupported), errors.Is(err, fleet.ErrProtocolNotSupported):
-		e.Class = ErrNotSupported
+		e.Class = fleet.ErrNotSupported
 	case errors.As(err, &refused):
-		e.Class, e.Reason = ErrRefused, refused.Reason
+		e.Class, e.Reason = fleet.ErrRefused, refused.Reason
 	case errors.As(err, &vcsec):
-		e.Class, e.Reason = ErrRefused, vcsec.Details.GetGenericError().String()
+		e.Class, e.Reason = fleet.ErrRefused, vcsec.Details.GetGenericError().String()
 	case errors.As(err, &nominal):
-		e.Class, e.Reason = ErrRefused, nominalReason(nominal)
+		e.Class, e.Reason = fleet.ErrRefused, nominalReason(nominal)
 	case errors.Is(err, protocol.ErrBusy):
-		e.Class = ErrBusy
+		e.Class = fleet.ErrBusy
 	case errors.As(err, &rme) && rme.Code == universal.MessageFault_E_MESSAGEFAULT_ERROR_BUSY:
-		e.Class = ErrBusy
+		e.Class = fleet.ErrBusy
 	case errors.Is(err, context.DeadlineExceeded):
-		e.Class = ErrTimeout
+		e.Class = fleet.ErrTimeout
 	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		e.Maybe = sent
 	}
-	if sent && (fleet.MayHaveSucceeded(err) || maybeSDK(err)) {
+	if sent && fleet.MayHaveSucceeded(err) {
 		e.Maybe = true
 	}
-	if e.Class == ErrRefused && benignReasons[e.Reason] {
+	if e.Class == fleet.ErrRefused && fleet.BenignRefusal(e.Reason) {
 		return nil
 	}
 	return e
 }
 
-// maybeSDK finds a "may have succeeded" mark anywhere in the chain
-// (protocol.MayHaveSucceeded only looks at the outermost error).
-func maybeSDK(err error) bool {
-	var pe protocol.Error
-	return errors.As(err, &pe) && pe.MayHaveSucceeded()
-}
-
 // nominalReason extracts the car's own words from the SDK's NominalError
-// ("car could not execute command: <reason>").
+// ("car could not execute command: <reason>"): v0.4.1 keeps the reason only
+// in that message, so this is the one place a reason is read from text.
 func nominalReason(n *protocol.NominalError) string {
 	const prefix = "car could not execute command: "
 	return strings.TrimPrefix(n.Error(), prefix)

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/teslamotors/vehicle-command/pkg/protocol"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // Values of command_signing in /api/1/products.
@@ -54,7 +56,7 @@ func (c *Commander) route(ctx context.Context, v *car, cmd Command) (bool, error
 			return false, c.classify(cmd.Name(), v.vin, errNoKey, false)
 		}
 		if cmd.spec.signed == nil {
-			return false, &Error{Op: cmd.Name(), VIN: v.vin, Class: ErrNotSupported,
+			return false, &Error{Op: cmd.Name(), VIN: v.vin, Class: fleet.ErrNotSupported,
 				Err: fmt.Errorf("the vehicle needs signed commands and the SDK has no signed %s", cmd.spec.rest)}
 		}
 		return true, nil

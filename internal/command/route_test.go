@@ -24,9 +24,9 @@ func TestChoicePerCommandSigning(t *testing.T) {
 	}{
 		{"required paired", SigningRequired, true, false, Lock(), true, false, nil},
 		{"required infotainment", SigningRequired, true, false, SetChargeLimit(70), true, false, nil},
-		{"required unpaired", SigningRequired, false, false, Lock(), true, false, ErrKeyNotPaired},
-		{"required without key", SigningRequired, true, true, Lock(), false, false, ErrSigningRequired},
-		{"required boombox", SigningRequired, true, false, Boombox(fleet.BoomboxFart), false, false, ErrNotSupported},
+		{"required unpaired", SigningRequired, false, false, Lock(), true, false, fleet.ErrKeyNotPaired},
+		{"required without key", SigningRequired, true, true, Lock(), false, false, fleet.ErrSigningRequired},
+		{"required boombox", SigningRequired, true, false, Boombox(fleet.BoomboxFart), false, false, fleet.ErrNotSupported},
 		{"allowed paired", SigningAllowed, true, false, Honk(), true, false, nil},
 		{"allowed unpaired", SigningAllowed, false, false, Honk(), false, true, nil},
 		{"allowed without key", SigningAllowed, true, true, Honk(), false, true, nil},
@@ -145,10 +145,10 @@ func TestSignedErrorsEndPromptly(t *testing.T) {
 		err   error
 		class error
 	}{
-		{"408", errAsleep408, ErrAsleep},
-		{"429", apiError(429, fleet.ErrRateLimited), ErrRateLimited},
-		{"503", apiError(503, fleet.ErrServer), ErrFailed},
-		{"403 scope", apiError(403, fleet.ErrMissingScope), ErrMissingScope},
+		{"408", errAsleep408, fleet.ErrAsleep},
+		{"429", apiError(429, fleet.ErrRateLimited), fleet.ErrRateLimited},
+		{"503", apiError(503, fleet.ErrServer), fleet.ErrFailed},
+		{"403 scope", apiError(403, fleet.ErrMissingScope), fleet.ErrMissingScope},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -163,13 +163,13 @@ func TestSignedErrorsEndPromptly(t *testing.T) {
 				t.Fatalf("err = %v, want %v", err, tc.class)
 			}
 			want := 1
-			if tc.class == ErrAsleep {
+			if tc.class == fleet.ErrAsleep {
 				want = 2 // one retry after a wake
 			}
 			if n := f.count("signed"); n != want {
 				t.Fatalf("signed_command calls = %d, want %d", n, want)
 			}
-			if MayHaveSucceeded(err) {
+			if fleet.MayHaveSucceeded(err) {
 				t.Fatalf("a failed handshake sent no command: %v", err)
 			}
 		})
@@ -183,8 +183,8 @@ func TestKeyNotPairedCarriesPairingLink(t *testing.T) {
 	c := newCommander(t, fastConfig(f, key))
 	c.MarkState(vinA, "online")
 	err := c.Send(context.Background(), vinA, Unlock())
-	if !errors.Is(err, ErrKeyNotPaired) || !errors.Is(err, protocol.ErrKeyNotPaired) {
-		t.Fatalf("err = %v, want ErrKeyNotPaired (and the SDK's)", err)
+	if !errors.Is(err, fleet.ErrKeyNotPaired) || !errors.Is(err, protocol.ErrKeyNotPaired) {
+		t.Fatalf("err = %v, want fleet.ErrKeyNotPaired (and the SDK's)", err)
 	}
 	var e *Error
 	if !errors.As(err, &e) || e.PairingURL != "https://tesla.com/_ak/example.com" {

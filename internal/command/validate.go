@@ -11,7 +11,7 @@ import (
 // Build it with the constructors below (Lock(), SetChargeLimit(80),
 // SetBackupReserve(20), …) and pass a vehicle command to Sender.Send, a site
 // command (Site() true) to Commander.SendSite. A constructor given invalid
-// parameters returns a Command whose Err is an ErrInvalidArgument; Send
+// parameters returns a Command whose Err is an fleet.ErrInvalidRequest; Send
 // refuses it before anything is sent.
 //
 // Tesla's ranges are checked once, by the command's table row (table.go) on
@@ -34,7 +34,7 @@ func (c Command) Name() string {
 // Err is the validation error, or nil.
 func (c Command) Err() error {
 	if c.spec == nil && c.err == nil {
-		return &Error{Op: "command", Class: ErrInvalidArgument, Err: fmt.Errorf("empty command")}
+		return &Error{Op: "command", Class: fleet.ErrInvalidRequest, Err: fmt.Errorf("empty command")}
 	}
 	return c.err
 }
@@ -60,7 +60,7 @@ func cmd(name string, p params) Command {
 	c := Command{spec: row(name), p: p}
 	if c.spec.check != nil {
 		if err := c.spec.check(c.spec.rest, p); err != nil {
-			c.err = &Error{Op: name, Class: ErrInvalidArgument, Err: err}
+			c.err = &Error{Op: name, Class: fleet.ErrInvalidRequest, Err: err}
 			return c
 		}
 	}

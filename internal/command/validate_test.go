@@ -15,7 +15,7 @@ import (
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 // TestValidationRefusesBeforeSending: an invalid Command is an *Error of class
-// ErrInvalidArgument and nothing is sent. Range checks of the table rows
+// fleet.ErrInvalidRequest and nothing is sent. Range checks of the table rows
 // (Tesla's documented ranges) also give a *fleet.ValidationError naming the
 // REST body field; the constructors' own checks (names, mappings) have no
 // field.
@@ -48,8 +48,8 @@ func TestValidationRefusesBeforeSending(t *testing.T) {
 		c := newCommander(t, fastConfig(f, nil))
 		err := c.Send(context.Background(), vinA, tc.cmd)
 		var e *Error
-		if !errors.Is(err, ErrInvalidArgument) || !errors.As(err, &e) || e.Class != ErrInvalidArgument {
-			t.Errorf("%s: err = %v, want an *Error of class ErrInvalidArgument", tc.cmd.Name(), err)
+		if !errors.Is(err, fleet.ErrInvalidRequest) || !errors.As(err, &e) || e.Class != fleet.ErrInvalidRequest {
+			t.Errorf("%s: err = %v, want an *Error of class fleet.ErrInvalidRequest", tc.cmd.Name(), err)
 		}
 		var ve *fleet.ValidationError
 		if tc.field != "" && (!errors.As(err, &ve) || ve.Field != tc.field) {
@@ -60,7 +60,7 @@ func TestValidationRefusesBeforeSending(t *testing.T) {
 		}
 	}
 	c := newCommander(t, fastConfig(newFake(t), nil))
-	if err := c.Send(context.Background(), "", Honk()); !errors.Is(err, ErrInvalidArgument) {
+	if err := c.Send(context.Background(), "", Honk()); !errors.Is(err, fleet.ErrInvalidRequest) {
 		t.Errorf("empty VIN: %v", err)
 	}
 }

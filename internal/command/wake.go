@@ -76,7 +76,7 @@ func (c *Commander) ensureOnline(ctx context.Context, v *car, ticket uint64) err
 
 // wake wakes the vehicle and polls its state with the configured backoff,
 // as Home Assistant does: wake_up, then GET /vehicles/{vin} after 5, 10 and
-// 15 s. It gives up with ErrWakeTimeout and never sends wake_up twice.
+// 15 s. It gives up with fleet.ErrWakeTimeout and never sends wake_up twice.
 func (c *Commander) wake(ctx context.Context, vin string, check bool) error {
 	if check {
 		c.progress(Progress{VIN: vin, Stage: StageChecking})
@@ -99,7 +99,7 @@ func (c *Commander) wake(ctx context.Context, vin string, check bool) error {
 		}
 		c.progress(Progress{VIN: vin, Stage: StagePolling, Attempt: i + 1, State: state})
 		if err := sleep(ctx, d); err != nil {
-			return &Error{Op: "wake_up", VIN: vin, Class: ErrWakeTimeout,
+			return &Error{Op: "wake_up", VIN: vin, Class: fleet.ErrWakeTimeout,
 				Err: fmt.Errorf("still %s when the deadline came: %w", state, err)}
 		}
 		waited += d
@@ -110,18 +110,18 @@ func (c *Commander) wake(ctx context.Context, vin string, check bool) error {
 		state = vehicleState(veh)
 	}
 	if state != "online" {
-		return &Error{Op: "wake_up", VIN: vin, Class: ErrWakeTimeout,
+		return &Error{Op: "wake_up", VIN: vin, Class: fleet.ErrWakeTimeout,
 			Err: fmt.Errorf("still %s %s after wake_up", state, waited)}
 	}
 	c.progress(Progress{VIN: vin, Stage: StageOnline, State: state})
 	return nil
 }
 
-// wakeError classifies a failed wake_up or poll: ErrWakeFailed, with the
+// wakeError classifies a failed wake_up or poll: fleet.ErrWakeFailed, with the
 // cause's own class (rate limited, missing scope …) reachable too.
 func (c *Commander) wakeError(vin string, err error) error {
-	return &Error{Op: "wake_up", VIN: vin, Class: ErrWakeFailed, Err: c.classify("wake_up", vin, err, false),
-		RetryAfter: RetryAfter(err)}
+	return &Error{Op: "wake_up", VIN: vin, Class: fleet.ErrWakeFailed, Err: c.classify("wake_up", vin, err, false),
+		RetryAfter: fleet.RetryAfter(err)}
 }
 
 func vehicleState(v *fleet.Vehicle) string {

@@ -16,11 +16,9 @@ type CommandResult struct {
 }
 
 // Err is nil when the command succeeded or was refused for a benign reason
-// ("already_set", "not_charging", "requested"); otherwise a *RefusedError
-// (class ErrRefused).
+// (BenignRefusal); otherwise a *RefusedError (class ErrRefused).
 func (r CommandResult) Err() error {
-	switch {
-	case r.Result, r.Reason == "already_set", r.Reason == "not_charging", r.Reason == "requested":
+	if r.Result || BenignRefusal(r.Reason) {
 		return nil
 	}
 	return &RefusedError{Reason: r.Reason}

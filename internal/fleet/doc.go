@@ -18,8 +18,15 @@
 // Errors carry a class: check them with errors.Is against the Err* sentinels
 // (ErrAsleep, ErrRateLimited, ErrLoginRequired, …) and errors.As for details
 // (*APIError, *DecodeError, *ValidationError, *RefusedError, *AuthError,
-// *TransportError). Commands are never retried automatically; use
-// MayHaveSucceeded to tell whether a failed command may still have run.
+// *TransportError). The classes are the one vocabulary of this package and
+// package command (whose *Error wraps them: ErrKeyNotPaired, ErrWakeTimeout,
+// ErrBusy, …). One table (class.go) gives each class what a surface needs:
+// ClassOf, HTTPStatus (the status our REST surface answers) and Temporary;
+// MayHaveSucceeded tells whether a failed command may still have run
+// (commands are never retried automatically) and RetryAfter how long a 429
+// asked to wait. BenignRefusal is the one list of refusals that mean
+// "already done". TokenManager remembers a login_required from the token
+// endpoint and fails at once until a new login stores a new token.
 //
 // # Billing
 //

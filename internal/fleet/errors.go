@@ -8,8 +8,11 @@ import (
 	"time"
 )
 
-// Error classes. Check them with errors.Is; the concrete error types below
-// carry the details and unwrap to one of these.
+// Error classes: the one vocabulary of failures for this package and
+// package command. Check them with errors.Is; the concrete error types (here
+// and command's *Error) carry the details and unwrap to one of these. What a
+// surface should do with each class (HTTP status, retry) is the table in
+// class.go: see HTTPStatus, Temporary, MayHaveSucceeded and RetryAfter.
 var (
 	ErrAsleep               = errors.New("vehicle offline or asleep")                  // 408
 	ErrRateLimited          = errors.New("rate limited")                               // 429
@@ -17,7 +20,7 @@ var (
 	ErrLoginRequired        = errors.New("login required")                             // 401 login_required, dead refresh token
 	ErrMobileAccessDisabled = errors.New("mobile access disabled in the vehicle")      // 401 mobile_access_disabled
 	ErrMissingScope         = errors.New("missing scope")                              // 403 missing scopes
-	ErrSigningRequired      = errors.New("vehicle command protocol required")          // 403 unsigned command to a "required" vehicle
+	ErrSigningRequired      = errors.New("vehicle command protocol required")          // 403 unsigned command to a "required" vehicle, or no key configured
 	ErrForbidden            = errors.New("forbidden")                                  // other 403
 	ErrNotRegistered        = errors.New("application not registered in this region")  // 412
 	ErrWrongRegion          = errors.New("account lives in another region")            // 421
@@ -27,11 +30,11 @@ var (
 	ErrDeviceUnexpected     = errors.New("device unexpected response")                 // 540
 	ErrServer               = errors.New("server error")                               // 5xx (retryable)
 	ErrNotFound             = errors.New("not found")                                  // 404
-	ErrInvalidRequest       = errors.New("invalid request")                            // 400, 405, 406, 422, local validation
+	ErrInvalidRequest       = errors.New("invalid request")                            // 400, 405, 406, 422, local validation (an invalid argument)
 	ErrProtocolNotSupported = errors.New("vehicle does not support signed commands")   // 422 on signed_command
 	ErrHTTP                 = errors.New("unexpected HTTP status")                     // any other status
 	ErrDecode               = errors.New("malformed response")                         // undecodable body
-	ErrRefused              = errors.New("command refused by the vehicle")             // result:false
+	ErrRefused              = errors.New("command refused by the vehicle")             // result:false, or the car's own refusal (signed)
 	ErrNetwork              = errors.New("network error")                              // no HTTP response
 	ErrAuth                 = errors.New("token endpoint error")                       // every *AuthError
 	ErrUnauthorizedClient   = errors.New("client id and secret not recognised")        // unauthorized_client
@@ -39,7 +42,25 @@ var (
 	ErrTokenStore           = errors.New("token store failed")                         // TokenStore.Load/Save
 	ErrNoToken              = errors.New("no token: log in first")                     // TokenStore has nothing
 	ErrHostRejected         = errors.New("base URL is neither configured nor Tesla's") // 421 target refused
+
+	// Classes of sending a command (package command's Commander).
+	ErrKeyNotPaired = errors.New("virtual key not paired with the vehicle") // the car does not know our key
+	ErrNotSupported = errors.New("command not supported for this vehicle")  // e.g. boombox on a signed-only car
+	ErrWakeFailed   = errors.New("waking the vehicle failed")               // wake_up or the state poll failed
+	ErrWakeTimeout  = errors.New("vehicle did not come online in time")     // still asleep after the backoff
+	ErrBusy         = errors.New("vehicle busy")                            // the car asked us to wait
+	ErrTimeout      = errors.New("command timed out")                       // deadline while sending or waiting
+	ErrFailed       = errors.New("command failed")                          // anything else
 )
+
+// benignReasons are refusals that mean the car is already where we wanted
+// it: a command refused with one of them is a success.
+var benignReasons = map[string]bool{"already_set": true, "not_charging": true, "requested": true}
+
+// BenignRefusal reports whether a vehicle's refusal reason means the command
+// had nothing to do ("already_set", "not_charging", "requested"): callers
+// treat such a refusal as success.
+func BenignRefusal(reason string) bool { return benignReasons[reason] }
 
 // APIError is a Fleet API answer with a non-2xx status.
 type APIError struct {
@@ -97,6 +118,10 @@ func (e *DecodeError) Error() string {
 
 // Unwrap gives ErrDecode and the underlying JSON error.
 func (e *DecodeError) Unwrap() []error { return []error{ErrDecode, e.Err} }
+
+// MayHaveSucceeded reports whether the request may have taken effect: a 2xx
+// answer to a POST whose body could not be read.
+func (e *DecodeError) MayHaveSucceeded() bool { return e.Method == http.MethodPost }
 
 // ValidationError is a request refused locally, before anything was sent.
 type ValidationError struct {
@@ -175,31 +200,3 @@ func (e *AuthError) Error() string {
 
 // Unwrap gives ErrAuth and the specific class.
 func (e *AuthError) Unwrap() []error { return []error{ErrAuth, e.class} }
-
-// MayHaveSucceeded reports whether a failed request may still have taken
-// effect on the vehicle or site: a 5xx answer to a POST, a POST that got no
-// answer, or a 2xx answer to a POST that could not be decoded. Callers must then check state rather than resend blindly.
-func MayHaveSucceeded(err error) bool {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.MayHaveSucceeded()
-	}
-	var te *TransportError
-	if errors.As(err, &te) {
-		return te.MayHaveSucceeded()
-	}
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return de.Method == http.MethodPost // the 2xx answer was unreadable
-	}
-	return false
-}
-
-// RetryAfter returns how long the server asked to wait (429), or 0.
-func RetryAfter(err error) time.Duration {
-	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.RetryAfter
-	}
-	return 0
-}

@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -49,13 +50,19 @@ const refreshTimeout = 60 * time.Second
 // TokenStore, refreshes it shortly before expiry (one refresh at a time;
 // concurrent callers share it), and saves the rotated pair BEFORE using it —
 // if Save fails, the refresh fails and the new token is not used.
+//
+// When the token endpoint answers login_required (ErrLoginRequired: the
+// refresh token is dead), the manager remembers it: later calls fail at once
+// with the same error, without a request, until a new login stores a new
+// token in the TokenStore (each call looks there; the store is local).
 type TokenManager struct {
 	oauth *OAuth
 	store TokenStore
 
 	mu     sync.Mutex
 	cur    *oauth2.Token
-	stale  bool // the API rejected cur
+	stale  bool  // the API rejected cur
+	dead   error // the token endpoint said login_required for cur
 	flight *refreshCall
 }
 
@@ -74,6 +81,11 @@ func (a *OAuth) TokenManager(store TokenStore) *TokenManager {
 // RefreshSkew or the API rejected it.
 func (m *TokenManager) Token(ctx context.Context) (*oauth2.Token, error) {
 	m.mu.Lock()
+	if m.dead != nil && !m.revive(ctx) {
+		err := m.dead
+		m.mu.Unlock()
+		return nil, err
+	}
 	if m.cur == nil {
 		tok, err := m.store.Load(ctx)
 		if err != nil {
@@ -117,6 +129,20 @@ func (m *TokenManager) Invalidate(accessToken string) {
 	}
 }
 
+// revive looks in the store for a token stored by a new login since cur
+// died, and makes it current. m.mu is held.
+func (m *TokenManager) revive(ctx context.Context) bool {
+	tok, err := m.store.Load(ctx)
+	if err != nil || tok == nil || (tok.AccessToken == "" && tok.RefreshToken == "") {
+		return false
+	}
+	if m.cur != nil && tok.AccessToken == m.cur.AccessToken && tok.RefreshToken == m.cur.RefreshToken {
+		return false // still the dead token
+	}
+	m.cur, m.stale, m.dead = tok, false, nil
+	return true
+}
+
 func (m *TokenManager) fresh(tok *oauth2.Token) bool {
 	exp := tok.Expiry
 	if exp.IsZero() {
@@ -145,8 +171,11 @@ func (m *TokenManager) startLocked(ctx context.Context) *refreshCall {
 			}
 		}
 		m.mu.Lock()
-		if err == nil {
+		switch {
+		case err == nil:
 			m.cur, m.stale = tok, false
+		case errors.Is(err, ErrLoginRequired) && m.cur != nil && m.cur.RefreshToken == refresh:
+			m.dead = err
 		}
 		m.flight = nil
 		m.mu.Unlock()

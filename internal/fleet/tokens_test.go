@@ -170,3 +170,89 @@ func TestTokenManagerEmptyStore(t *testing.T) {
 		t.Errorf("expired without refresh token: %v", err)
 	}
 }
+
+// TestTokenManagerRemembersLoginRequired: once the token endpoint says
+// login_required, the refresh token is dead: further calls fail with
+// ErrLoginRequired without any request (token endpoint or API) until a new
+// login stores a new token, which is then used.
+func TestTokenManagerRemembersLoginRequired(t *testing.T) {
+	ts := newTokenServer(t) // accepts only NA_rt-0
+	store := &memStore{MemoryTokenStore: MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-revoked", Expiry: time.Now().Add(-time.Minute)}}}
+	m := testOAuth(ts).TokenManager(store)
+	api := newRecorder(t, respond(200, `{"response":{"vin":"V"}}`))
+	c := New(Config{BaseURLs: map[Region]string{RegionNA: api.URL}}, m)
+
+	tokenRequests := func() int { return len(ts.requests()) }
+	t.Run("the token endpoint says login_required", func(t *testing.T) {
+		_, err := m.Token(t.Context())
+		var ae *AuthError
+		if !errors.Is(err, ErrLoginRequired) || !errors.As(err, &ae) || ae.Code != "login_required" {
+			t.Fatalf("err = %v, want the token endpoint's login_required", err)
+		}
+		if n := tokenRequests(); n != 1 {
+			t.Fatalf("token requests = %d, want 1", n)
+		}
+	})
+	for _, tc := range []struct {
+		name string
+		call func(ctx context.Context) error
+	}{
+		{"Token", func(ctx context.Context) error { _, err := m.Token(ctx); return err }},
+		{"Refresh", func(ctx context.Context) error { _, err := m.Refresh(ctx); return err }},
+		{"an API call", func(ctx context.Context) error { _, err := c.Vehicle(ctx, "V"); return err }},
+		{"after Invalidate", func(ctx context.Context) error { m.Invalidate("old"); _, err := m.Token(ctx); return err }},
+	} {
+		t.Run("then "+tc.name+" fails without the network", func(t *testing.T) {
+			if err := tc.call(t.Context()); !errors.Is(err, ErrLoginRequired) {
+				t.Fatalf("err = %v, want ErrLoginRequired", err)
+			}
+			if n := tokenRequests(); n != 1 {
+				t.Errorf("token requests = %d, want still 1", n)
+			}
+			if n := len(api.requests()); n != 0 {
+				t.Errorf("API requests = %d, want 0", n)
+			}
+		})
+	}
+	t.Run("a new login revives the account", func(t *testing.T) {
+		// What a login does: exchange a code, store the new pair.
+		if err := store.Save(t.Context(), &oauth2.Token{AccessToken: "new", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := m.Token(t.Context())
+		if err != nil || tok.AccessToken != "new" {
+			t.Fatalf("Token = %+v, %v; want the new login's token", tok, err)
+		}
+		if _, err := c.Vehicle(t.Context(), "V"); err != nil {
+			t.Fatalf("API call after the new login: %v", err)
+		}
+		if n := len(api.requests()); n != 1 {
+			t.Errorf("API requests = %d, want 1", n)
+		}
+		// Its refresh token works again.
+		if _, err := m.Refresh(t.Context()); err != nil || ts.rotationCount() != 1 {
+			t.Errorf("Refresh = %v, rotations %d", err, ts.rotationCount())
+		}
+	})
+}
+
+// A failure other than login_required (here a 5xx) is not remembered: the
+// next call asks the token endpoint again.
+func TestTokenManagerDoesNotRememberOtherFailures(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(503)
+		_, _ = w.Write([]byte(`{"error":"temporarily_unavailable"}`))
+	})
+	cfg := Config{ClientID: "cid", TokenURL: srv.URL, BaseURLs: map[Region]string{RegionNA: srv.URL}}
+	store := &MemoryTokenStore{Token: &oauth2.Token{AccessToken: "old", RefreshToken: "NA_rt-0", Expiry: time.Now().Add(-time.Minute)}}
+	m := NewOAuth(cfg).TokenManager(store)
+	for i := range 2 {
+		if _, err := m.Token(t.Context()); err == nil || errors.Is(err, ErrLoginRequired) {
+			t.Fatalf("call %d: err = %v, want a server error", i, err)
+		}
+	}
+	if n := len(srv.requests()); n != 2 {
+		t.Errorf("token requests = %d, want 2", n)
+	}
+}
