@@ -185,12 +185,12 @@ func TestFormerClassNamesAreFleetClasses(t *testing.T) {
 		name        string
 		old, fleets error
 	}{
-		{"invalid", ErrInvalidArgument, fleet.ErrInvalidRequest}, {"asleep", ErrAsleep, fleet.ErrAsleep},
-		{"refused", ErrRefused, fleet.ErrRefused}, {"missing scope", ErrMissingScope, fleet.ErrMissingScope},
-		{"signing", ErrSigningRequired, fleet.ErrSigningRequired}, {"rate limited", ErrRateLimited, fleet.ErrRateLimited},
-		{"wake timeout", ErrWakeTimeout, fleet.ErrWakeTimeout}, {"wake failed", ErrWakeFailed, fleet.ErrWakeFailed},
-		{"key", ErrKeyNotPaired, fleet.ErrKeyNotPaired}, {"not supported", ErrNotSupported, fleet.ErrNotSupported},
-		{"busy", ErrBusy, fleet.ErrBusy}, {"timeout", ErrTimeout, fleet.ErrTimeout}, {"failed", ErrFailed, fleet.ErrFailed},
+		{"invalid", fleet.ErrInvalidRequest, fleet.ErrInvalidRequest}, {"asleep", fleet.ErrAsleep, fleet.ErrAsleep},
+		{"refused", fleet.ErrRefused, fleet.ErrRefused}, {"missing scope", fleet.ErrMissingScope, fleet.ErrMissingScope},
+		{"signing", fleet.ErrSigningRequired, fleet.ErrSigningRequired}, {"rate limited", fleet.ErrRateLimited, fleet.ErrRateLimited},
+		{"wake timeout", fleet.ErrWakeTimeout, fleet.ErrWakeTimeout}, {"wake failed", fleet.ErrWakeFailed, fleet.ErrWakeFailed},
+		{"key", fleet.ErrKeyNotPaired, fleet.ErrKeyNotPaired}, {"not supported", fleet.ErrNotSupported, fleet.ErrNotSupported},
+		{"busy", fleet.ErrBusy, fleet.ErrBusy}, {"timeout", fleet.ErrTimeout, fleet.ErrTimeout}, {"failed", fleet.ErrFailed, fleet.ErrFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.old != tc.fleets {

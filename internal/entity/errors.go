@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/teslafleet/teslafleet/internal/command"
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // ErrorKind says how a surface answers a failed service call.
@@ -44,12 +45,12 @@ func (e *Error) HTTPStatus() int {
 	case KindBadRequest, KindInvalid:
 		return http.StatusBadRequest
 	}
-	return failureStatus(e.Err)
+	return fleet.HTTPStatus(e.Err)
 }
 
 // MayHaveSucceeded reports whether the car may have run the command though
 // the call failed.
-func (e *Error) MayHaveSucceeded() bool { return command.MayHaveSucceeded(e.Err) }
+func (e *Error) MayHaveSucceeded() bool { return fleet.MayHaveSucceeded(e.Err) }
 
 // The integration's messages (strings.json, §2.6) and Home Assistant's own
 // validation messages.
@@ -110,13 +111,13 @@ func failed(err error) *Error {
 	var ce *command.Error
 	hasCE := errors.As(err, &ce)
 	switch {
-	case errors.Is(err, command.ErrWakeTimeout):
+	case errors.Is(err, fleet.ErrWakeTimeout):
 		return &Error{Kind: KindFailed, Key: "wake_up_timeout", Message: message("wake_up_timeout"), Err: err}
-	case errors.Is(err, command.ErrWakeFailed):
+	case errors.Is(err, fleet.ErrWakeFailed):
 		return &Error{Kind: KindFailed, Key: "wake_up_failed", Message: message("wake_up_failed"), Err: err}
-	case errors.Is(err, command.ErrRefused) && hasCE && ce.Reason != "":
+	case errors.Is(err, fleet.ErrRefused) && hasCE && ce.Reason != "":
 		return &Error{Kind: KindFailed, Key: "command_reason", Message: message("command_reason", ce.Reason), Err: err}
-	case errors.Is(err, command.ErrRefused):
+	case errors.Is(err, fleet.ErrRefused):
 		return &Error{Kind: KindFailed, Key: "command_no_reason", Message: message("command_no_reason"), Err: err}
 	}
 	text := err.Error()
@@ -124,33 +125,4 @@ func failed(err error) *Error {
 		text = strings.TrimSpace(strings.TrimPrefix(text, ce.Op+" "+ce.VIN+":"))
 	}
 	return &Error{Kind: KindFailed, Key: "command_failed", Message: message("command_failed", text), Err: err}
-}
-
-// failureStatus is the HTTP status of a Tesla-side failure.
-func failureStatus(err error) int {
-	for _, c := range failureStatuses {
-		if errors.Is(err, c.class) {
-			return c.status
-		}
-	}
-	return http.StatusInternalServerError
-}
-
-var failureStatuses = []struct {
-	class  error
-	status int
-}{
-	{command.ErrInvalidArgument, http.StatusBadRequest},
-	{command.ErrMissingScope, http.StatusForbidden},
-	{command.ErrKeyNotPaired, http.StatusForbidden},
-	{command.ErrSigningRequired, http.StatusForbidden},
-	{command.ErrNotSupported, http.StatusNotImplemented},
-	{command.ErrRefused, http.StatusConflict},
-	{command.ErrRateLimited, http.StatusTooManyRequests},
-	{command.ErrAsleep, http.StatusGatewayTimeout},
-	{command.ErrWakeTimeout, http.StatusGatewayTimeout},
-	{command.ErrTimeout, http.StatusGatewayTimeout},
-	{command.ErrBusy, http.StatusServiceUnavailable},
-	{command.ErrWakeFailed, http.StatusBadGateway},
-	{command.ErrFailed, http.StatusBadGateway},
 }
