@@ -28,8 +28,7 @@ type Config struct {
 	AllEnabled bool          // enable every entity (Home Assistant's snapshot tests do)
 	Interval   time.Duration // a custom polling interval for every product (0: the integration's)
 
-	Listen   string // the REST API's address
-	APIToken string // its bearer token
+	APIToken string // the REST API's bearer token
 	Logger   *slog.Logger
 }
 
@@ -39,14 +38,12 @@ type App struct {
 	cfg   Config
 	reg   *entity.Registry
 	sched *poll.Scheduler
-	http  *http.Server
-	ln    net.Listener
+	api   http.Handler
 	coord map[entity.Source]*poll.Coordinator
 }
 
 // New sets every product up as the integration does (the first refresh of
-// each coordinator decides which entities exist), and listens on
-// cfg.Listen. Run serves.
+// each coordinator decides which entities exist). Serve runs it.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -62,41 +59,38 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return nil, fmt.Errorf("listen for the REST API: %w", err)
-	}
-	a.ln = ln
-	a.http = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	a.api = h
 	return a, nil
 }
 
-// URL is the REST API's base URL.
-func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+// Handler is the REST API.
+func (a *App) Handler() http.Handler { return a.api }
 
 // Registry is the app's entity registry.
 func (a *App) Registry() *entity.Registry { return a.reg }
 
-// Run polls and serves until ctx ends.
-func (a *App) Run(ctx context.Context) error {
+// Poll runs the coordinators until ctx ends.
+func (a *App) Poll(ctx context.Context) error { return a.sched.Run(ctx) }
+
+// Serve polls, and serves the REST API on ln, until ctx ends.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 2)
-	go func() { errs <- a.sched.Run(ctx) }()
+	go func() { errs <- a.Poll(ctx) }()
 	go func() {
-		if err := a.http.Serve(a.ln); !errors.Is(err, http.ErrServerClosed) {
-			errs <- err
-			return
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("serve the REST API: %w", err)
 		}
-		errs <- nil
 	}()
 	select {
 	case <-ctx.Done():
 	case err := <-errs:
 		if err != nil {
-			a.http.Close()
+			srv.Close()
 			return err
 		}
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return a.http.Shutdown(shut)
+	return srv.Shutdown(shut)
 }

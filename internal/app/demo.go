@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/entity"
@@ -127,16 +128,21 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	a, err := New(ctx, Config{
 		Client: client, Sender: commander, AccountID: claims.Subject, Scopes: claims.Scopes, Products: products,
 		Units: o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
-		Listen: o.Listen, APIToken: o.APIToken, Logger: o.Logger,
+		APIToken: o.APIToken, Logger: o.Logger,
 	})
 	if err != nil {
 		return err
 	}
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return fmt.Errorf("listen for the REST API: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
-	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", a.URL(), o.APIToken)
-	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, a.URL())
+	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", url, o.APIToken)
+	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, url)
 	fmt.Fprintf(out, "Serving until interrupted.\n")
-	err = a.Run(ctx)
+	err = a.Serve(ctx, ln)
 	printCost(out, ledger.Totals())
 	return err
 }
