@@ -243,9 +243,15 @@ type executor struct {
 	vin string
 }
 
+// Execute runs a command in the world. A refusal reads as the REST path
+// words it (commandReason), so signed and unsigned commands give the same
+// reason.
 func (e executor) Execute(name string, params map[string]any) (bool, string, error) {
 	res, err := e.w.Command(e.vin, name, params)
-	return res.Result, res.Reason, err
+	if err != nil {
+		return false, commandReason(err), nil
+	}
+	return res.Result, res.Reason, nil
 }
 
 var _ vcp.Executor = executor{}
