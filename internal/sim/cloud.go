@@ -227,7 +227,7 @@ func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	car, err := vcp.NewCar(vcp.Options{
 		VIN:  vin,
 		Seed: []byte(fmt.Sprintf("%d/%s", c.seed, vin)),
-		Now:  time.Now,
+		Now:  c.world.Now, // the car keeps the simulated time: sessions follow /_sim/clock
 		Exec: executor{w: c.world, vin: vin},
 	})
 	if err != nil {
