@@ -227,7 +227,7 @@ func (c *Cloud) car(vin string) (*vcp.Car, error) {
 	car, err := vcp.NewCar(vcp.Options{
 		VIN:  vin,
 		Seed: []byte(fmt.Sprintf("%d/%s", c.seed, vin)),
-		Now:  time.Now,
+		Now:  c.world.Now, // the car keeps the simulated time: sessions follow /_sim/clock
 		Exec: executor{w: c.world, vin: vin},
 	})
 	if err != nil {
@@ -243,9 +243,15 @@ type executor struct {
 	vin string
 }
 
+// Execute runs a command in the world. A refusal reads as the REST path
+// words it (commandReason), so signed and unsigned commands give the same
+// reason.
 func (e executor) Execute(name string, params map[string]any) (bool, string, error) {
 	res, err := e.w.Command(e.vin, name, params)
-	return res.Result, res.Reason, err
+	if err != nil {
+		return false, commandReason(err), nil
+	}
+	return res.Result, res.Reason, nil
 }
 
 var _ vcp.Executor = executor{}

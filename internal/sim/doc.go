@@ -22,13 +22,21 @@
 //     registration of the app in this region (412), the user's region (421),
 //     scopes (403), the per-vehicle rate limit (429), the handler, and billing
 //     (every answer below 500 to an identified caller is counted).
-//   - /oauth2/v3/... — the OAuth server (package oauth).
+//     GET /api/1/users/me answers the token subject's profile (scope
+//     user_data). calendar_history on a fresh simulator already holds the
+//     day since local midnight; earlier days, back to the installation
+//     date, are generated from the site model when a query reaches them.
+//   - /oauth2/v3/... — the OAuth server (package oauth). (*Cloud).ApproveConsent
+//     is the simulated person who fills in and allows its consent form.
 //   - /_ak/{domain} — the virtual-key pairing link, as if the owner tapped it
 //     in the Tesla app: the domain's hosted public key is fetched through
 //     Options.Resolver and added to the vehicle(s).
 //   - /_sim/... — unauthenticated JSON controls for tests and the demo
 //     (world, clock, faults, billing, keys, tokens, apps).
 //   - /status — "ok".
+//
+// The vehicles' protocol side keeps the world's simulated clock, and a signed
+// command the world refuses gives the same reason as the REST command.
 //
 // Faults injected through POST /_sim/faults (or (*Cloud).AddFault, the same
 // code path) apply to every path but /_sim/

@@ -64,7 +64,7 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 		ae = newError(http.StatusBadRequest, "invalid_command", "")
 	case errors.Is(err, world.ErrInvalidParam):
 		// The detail after the world's own prefix, as Tesla words it: "percent 120 is outside 50–100".
-		ae = newError(http.StatusBadRequest, "invalid_field", strings.TrimPrefix(err.Error(), world.ErrInvalidParam.Error()+": "))
+		ae = newError(http.StatusBadRequest, "invalid_field", paramDetail(err))
 	default:
 		log.Error("sim: internal error", "err", err)
 		ae = newError(http.StatusInternalServerError, "upstream internal error", "")
@@ -84,5 +84,29 @@ func writeError(w http.ResponseWriter, log *slog.Logger, err error) {
 		writeJSON(w, ae.Status, bareError{Error: ae.Code})
 	default:
 		writeJSON(w, ae.Status, errorBody{Error: ae.Code, ErrorDescription: ae.Description})
+	}
+}
+
+// paramDetail is an invalid-parameter error's text after the world's own
+// prefix, as Tesla words it: "percent 120 is outside 50–100".
+func paramDetail(err error) string {
+	return strings.TrimPrefix(err.Error(), world.ErrInvalidParam.Error()+": ")
+}
+
+// commandReason is the reason a car gives for a command the world refused
+// with err: the text the REST path answers, never the world's internal
+// wording.
+func commandReason(err error) string {
+	switch {
+	case errors.Is(err, world.ErrInvalidParam):
+		return paramDetail(err)
+	case errors.Is(err, world.ErrInvalidCommand):
+		return "invalid_command"
+	case errors.Is(err, world.ErrNotFound):
+		return "not_found"
+	case errors.Is(err, world.ErrUnavailable):
+		return msgUnavailable
+	default:
+		return "upstream internal error"
 	}
 }

@@ -21,6 +21,7 @@ const (
 	scopeChargingCmds = "vehicle_charging_cmds"
 	scopeEnergyData   = "energy_device_data"
 	scopeEnergyCmds   = "energy_cmds"
+	scopeUserData     = "user_data"
 )
 
 // route is one Fleet API endpoint.
@@ -57,6 +58,7 @@ func routeTable() []*route {
 		{pattern: "POST /api/1/vehicles/{tag}/signed_command", scopes: []string{scopeCmds, scopeChargingCmds}, category: catCommands, handle: (*regionHandler).signedCommand},
 		{pattern: "POST /api/1/vehicles/fleet_status", scopes: vehicleRead, category: catFree, handle: (*regionHandler).fleetStatus},
 		{pattern: "GET /api/1/users/region", category: catFree, handle: (*regionHandler).userRegion},
+		{pattern: "GET /api/1/users/me", scopes: []string{scopeUserData}, category: catFree, handle: (*regionHandler).userMe},
 
 		{pattern: "GET /api/1/energy_sites/{id}/site_info", scopes: []string{scopeEnergyData}, category: catFree, handle: (*regionHandler).siteInfo},
 		{pattern: "GET /api/1/energy_sites/{id}/live_status", scopes: []string{scopeEnergyData}, category: catFree, handle: (*regionHandler).liveStatus},

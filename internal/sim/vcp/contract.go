@@ -17,7 +17,7 @@ type Executor interface {
 type Options struct {
 	VIN  string
 	Seed []byte           // derives the car's P-256 keys (one per domain) deterministically
-	Now  func() time.Time // the car's wall clock (real time, not the simulated world clock)
+	Now  func() time.Time // the car's clock: package sim passes the world clock, so sessions follow simulated time
 	Exec Executor
 }
 

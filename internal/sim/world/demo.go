@@ -85,6 +85,7 @@ func (w *World) loadDemo() error {
 	s.live = true
 	w.addSite(a, s)
 	s.prime(w, now)
+	s.ensureHistory(w, now) // the day so far, as Tesla keeps it since local midnight
 	return nil
 }
 
@@ -109,6 +110,7 @@ func (w *World) addVehicle(a *account, v *vehicle) {
 
 func (w *World) addSite(a *account, s *site) {
 	w.sites = append(w.sites, s)
+	s.histFrom = w.opts.Start
 	a.products = append(a.products, product{site: s})
 	if _, taken := a.siteIDs[s.id]; !taken {
 		a.siteIDs[s.id] = s

@@ -76,6 +76,7 @@ func (w *World) CalendarHistory(accountID string, siteID int64, q HistoryQuery) 
 	if !q.Start.IsZero() && !q.End.IsZero() && q.Start.Before(q.End) {
 		from, to = q.Start, q.End.Add(time.Second)
 	}
+	s.ensureHistory(w, from)
 	series := []any{}
 	for _, b := range s.hist.series(from, to, key, false) {
 		item := map[string]any{"timestamp": b.start.In(tz).Format(tsLayout)}

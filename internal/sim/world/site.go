@@ -41,6 +41,7 @@ type site struct {
 	solarW, loadW, batteryW, gridW float64
 	wcs                            []*wallConnector
 	hist                           history
+	histFrom                       time.Time // the history covers [histFrom, now); earlier days are generated on request
 }
 
 // wallConnector is a Wall Connector of a site.

@@ -52,14 +52,19 @@ func (s *site) stepWeather(w *World, dt float64) {
 
 // homeLoad is the house's own consumption (W) at t: a base, daily peaks and noise.
 func (s *site) homeLoad(w *World, t time.Time) float64 {
+	s.loadNoise = 0.95*s.loadNoise + w.rng.NormFloat64()*40
+	return s.loadAt(t, s.loadNoise)
+}
+
+// loadAt is the house's consumption (W) at t for a given noise term.
+func (s *site) loadAt(t time.Time, noise float64) float64 {
 	lt := t.In(s.tz)
 	h := float64(lt.Hour()) + float64(lt.Minute())/60
 	bump := func(center, width, height float64) float64 {
 		d := (h - center) / width
 		return height * math.Exp(-d*d)
 	}
-	s.loadNoise = 0.95*s.loadNoise + w.rng.NormFloat64()*40
-	load := s.baseLoadW + bump(7.5, 1.2, 700) + bump(13, 2.5, 250) + bump(19, 2, 1400) + s.loadNoise
+	load := s.baseLoadW + bump(7.5, 1.2, 700) + bump(13, 2.5, 250) + bump(19, 2, 1400) + noise
 	return math.Max(150, load)
 }
 
