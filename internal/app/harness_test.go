@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/teslafleet/teslafleet/internal/command"
 	"github.com/teslafleet/teslafleet/internal/fleet"
 	"github.com/teslafleet/teslafleet/internal/sim"
@@ -26,6 +28,7 @@ type simApp struct {
 	vin     string
 	siteID  int64
 	client  *fleet.Client
+	refresh string // the refresh token the app started with
 }
 
 func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
@@ -43,11 +46,20 @@ func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	demo := cloud.DemoApp()
 	cfg := fleet.Config{
-		BaseURLs:   map[fleet.Region]string{fleet.RegionNA: cloud.BaseURL("NA")},
-		HTTPClient: &http.Client{Transport: cloud.Transport()},
+		ClientID: demo.ClientID, ClientSecret: demo.ClientSecret,
+		AuthorizeURL: cloud.OAuthURL() + "/oauth2/v3/authorize",
+		TokenURL:     cloud.OAuthURL() + "/oauth2/v3/token",
+		BaseURLs:     map[fleet.Region]string{fleet.RegionNA: cloud.BaseURL("NA")},
+		HTTPClient:   &http.Client{Transport: cloud.Transport()},
 	}
-	client := fleet.New(cfg, fleet.StaticToken(tok.AccessToken))
+	store := &fleet.MemoryTokenStore{}
+	if err := store.Save(ctx, &oauth2.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer",
+		Expiry: time.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	client := fleet.New(cfg, fleet.NewOAuth(cfg).TokenManager(store))
 	products, err := client.Products(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +73,7 @@ func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &simApp{App: a, cloud: cloud, account: acct, client: client}
+	s := &simApp{App: a, cloud: cloud, account: acct, client: client, refresh: tok.RefreshToken}
 	s.vin = *products.Vehicles()[0].VIN
 	for _, site := range products.EnergySites() {
 		if site.HasComponents() {
