@@ -33,8 +33,14 @@ type simApp struct {
 
 func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
 	t.Helper()
+	return newSimAppWith(t, sim.Options{Fixtures: "../../testdata/ha", Speed: 1, WakeDelay: 10 * time.Second, Seed: 1}, scopes, mutate)
+}
+
+// newSimAppWith is newSimApp on any simulated world.
+func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(*sim.Cloud)) *simApp {
+	t.Helper()
 	ctx := context.Background()
-	cloud, err := sim.NewInMemory(sim.Options{Fixtures: "../../testdata/ha", Speed: 1, WakeDelay: 10 * time.Second, Seed: 1})
+	cloud, err := sim.NewInMemory(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
