@@ -173,13 +173,10 @@ func (r *Registry) renderLocked(e *Entity, now time.Time, ctx Context) {
 	case state == "":
 		state = StateUnknown
 	}
-	if ctx.ID == "" {
-		ctx = Context{ID: newULID(now)}
-	}
 	t := Time{now.UTC()}
 	old := e.state
 	next := &State{EntityID: e.EntityID, State: state, Attributes: attrs,
-		LastChanged: t, LastUpdated: t, LastReported: t, Context: ctx}
+		LastChanged: t, LastUpdated: t, LastReported: t}
 	switch {
 	case old == nil:
 	case old.State != state:
@@ -189,6 +186,10 @@ func (r *Registry) renderLocked(e *Entity, now time.Time, ctx Context) {
 		old.LastReported = t
 		return
 	}
+	if ctx.ID == "" {
+		ctx = Context{ID: newULID(now)}
+	}
+	next.Context = ctx
 	e.state = next
 	r.publishLocked(Change{Old: old, New: next})
 }

@@ -26,10 +26,11 @@ type Entity struct {
 	src  *source
 	sub  string // a Wall Connector's DIN within its site's live data
 
-	enabled bool
-	name    string         // the user's name, replacing the friendly name
-	over    map[string]any // optimistic values, until the next refresh
-	state   *State         // nil while disabled
+	enabled  bool
+	name     string         // the user's name, replacing the friendly name
+	fullName string         // "<device> <entity>", computed once
+	over     map[string]any // optimistic values, until the next refresh
+	state    *State         // nil while disabled
 }
 
 // Info is what surfaces see of an entity.
@@ -66,7 +67,10 @@ func (e *Entity) friendlyName() string {
 	if e.name != "" {
 		return e.name
 	}
-	return e.Device.Name + " " + e.OriginalName
+	if e.fullName == "" {
+		e.fullName = e.Device.Name + " " + e.OriginalName
+	}
+	return e.fullName
 }
 
 // impl is an entity's behaviour: how it renders its state and which

@@ -3,6 +3,8 @@ package entity
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"slices"
 	"time"
 )
 
@@ -157,20 +159,48 @@ func (a *Attrs) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// equal reports whether two attribute lists hold the same values (in any order).
+// equal reports whether two attribute lists hold the same values. Both are
+// built in the same order by the same rendering, so they are compared in
+// order; the values are the JSON-ish ones renderers produce.
 func (a Attrs) equal(b Attrs) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	ja, err1 := json.Marshal(sortedAttrs(a))
-	jb, err2 := json.Marshal(sortedAttrs(b))
-	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+	for i := range a {
+		if a[i].Key != b[i].Key || !sameValue(a[i].Value, b[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
-func sortedAttrs(a Attrs) map[string]any {
-	m := make(map[string]any, len(a))
-	for _, kv := range a {
-		m[kv.Key] = kv.Value
+// sameValue compares attribute values without reflection for the common
+// kinds.
+func sameValue(x, y any) bool {
+	switch a := x.(type) {
+	case nil:
+		return y == nil
+	case string:
+		b, ok := y.(string)
+		return ok && a == b
+	case bool:
+		b, ok := y.(bool)
+		return ok && a == b
+	case int:
+		b, ok := y.(int)
+		return ok && a == b
+	case int64:
+		b, ok := y.(int64)
+		return ok && a == b
+	case float64:
+		b, ok := y.(float64)
+		return ok && a == b
+	case json.Number:
+		b, ok := y.(json.Number)
+		return ok && a == b
+	case []string:
+		b, ok := y.([]string)
+		return ok && slices.Equal(a, b)
 	}
-	return m
+	return reflect.DeepEqual(x, y)
 }
