@@ -151,7 +151,7 @@ func historyFixture(t testing.TB) *History {
 	}
 	fixture(t, "energy_history.json", &raw)
 	h := &History{Fields: map[string]float64{}}
-	for _, k := range HistoryFields {
+	for _, k := range fleet.EnergyHistoryFields {
 		h.Fields[k] = 0 // every field starts at 0 (§3.6)
 	}
 	for i, row := range raw.TimeSeries {

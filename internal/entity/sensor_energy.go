@@ -1,5 +1,7 @@
 package entity
 
+import "github.com/teslafleet/teslafleet/internal/fleet"
+
 import "time"
 
 // energyLiveSensorTable is §4.3 of the integration.
@@ -15,19 +17,6 @@ var energyLiveSensorTable = []sensorDesc{
 	{meta: meta{key: "generator_power", name: "Generator power", off: true, class: dcPower, stateClass: scMeasurement, unit: uW, suggested: ukW, icon: "mdi:generator-stationary"}, precision: prec(2)},
 	{meta: meta{key: "island_status", name: "Grid status", class: dcEnum, icon: "mdi:help-circle"},
 		options: []string{"island_status_unknown", "on_grid", "off_grid", "off_grid_unintentional", "off_grid_intentional"}},
-}
-
-// HistoryFields are the energy history coordinator's fields, in the
-// integration's order (which is also the order its entities are created).
-var HistoryFields = []string{
-	"solar_energy_exported", "generator_energy_exported", "grid_energy_imported",
-	"grid_services_energy_imported", "grid_services_energy_exported",
-	"grid_energy_exported_from_solar", "grid_energy_exported_from_generator", "grid_energy_exported_from_battery",
-	"battery_energy_exported", "battery_energy_imported_from_grid", "battery_energy_imported_from_solar",
-	"battery_energy_imported_from_generator", "consumer_energy_imported_from_grid",
-	"consumer_energy_imported_from_solar", "consumer_energy_imported_from_battery",
-	"consumer_energy_imported_from_generator", "total_home_usage", "total_battery_charge",
-	"total_battery_discharge", "total_solar_generation", "total_grid_energy_exported",
 }
 
 // historyNames are the history sensors' names (§4.4).
@@ -83,8 +72,8 @@ var historyIcons = map[string]string{
 // energyHistorySensorTable is §4.4: energy in Wh shown in kWh; enabled by
 // default only for the totals and grid imported.
 var energyHistorySensorTable = func() []sensorDesc {
-	out := make([]sensorDesc, len(HistoryFields))
-	for i, k := range HistoryFields {
+	out := make([]sensorDesc, len(fleet.EnergyHistoryFields))
+	for i, k := range fleet.EnergyHistoryFields {
 		out[i] = sensorDesc{meta: meta{key: k, name: historyNames[k], off: !(len(k) >= 5 && k[:5] == "total" || k == "grid_energy_imported"),
 			class: dcEnergy, stateClass: scTotal, unit: uWh, suggested: ukWh, icon: historyIcons[k]}, precision: prec(2)}
 	}

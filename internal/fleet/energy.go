@@ -202,3 +202,17 @@ func (c *Client) CalendarHistory(ctx context.Context, siteID int64, q HistoryQue
 	}
 	return doJSON[CalendarHistory](ctx, c, call{method: http.MethodGet, path: sitePath(siteID, "calendar_history"), query: v, endpoint: "calendar_history", device: siteDevice(siteID)})
 }
+
+// EnergyHistoryFields are the calendar_history (kind=energy) fields of a
+// time series row that Home Assistant's history coordinator sums, in its
+// order (ENERGY_HISTORY_FIELDS, which is also the order of its entities).
+var EnergyHistoryFields = []string{
+	"solar_energy_exported", "generator_energy_exported", "grid_energy_imported",
+	"grid_services_energy_imported", "grid_services_energy_exported",
+	"grid_energy_exported_from_solar", "grid_energy_exported_from_generator", "grid_energy_exported_from_battery",
+	"battery_energy_exported", "battery_energy_imported_from_grid", "battery_energy_imported_from_solar",
+	"battery_energy_imported_from_generator", "consumer_energy_imported_from_grid",
+	"consumer_energy_imported_from_solar", "consumer_energy_imported_from_battery",
+	"consumer_energy_imported_from_generator", "total_home_usage", "total_battery_charge",
+	"total_battery_discharge", "total_solar_generation", "total_grid_energy_exported",
+}

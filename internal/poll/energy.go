@@ -78,33 +78,7 @@ func energyFail(o *outcome, err error) {
 	o.snap.Err = err
 }
 
-// HistoryFields are Home Assistant's ENERGY_HISTORY_FIELDS, in its order
-// (the order entities are created in).
-var HistoryFields = []string{
-	"solar_energy_exported",
-	"generator_energy_exported",
-	"grid_energy_imported",
-	"grid_services_energy_imported",
-	"grid_services_energy_exported",
-	"grid_energy_exported_from_solar",
-	"grid_energy_exported_from_generator",
-	"grid_energy_exported_from_battery",
-	"battery_energy_exported",
-	"battery_energy_imported_from_grid",
-	"battery_energy_imported_from_solar",
-	"battery_energy_imported_from_generator",
-	"consumer_energy_imported_from_grid",
-	"consumer_energy_imported_from_solar",
-	"consumer_energy_imported_from_battery",
-	"consumer_energy_imported_from_generator",
-	"total_home_usage",
-	"total_battery_charge",
-	"total_battery_discharge",
-	"total_solar_generation",
-	"total_grid_energy_exported",
-}
-
-// historyValues returns a sample's values in HistoryFields order (nil when
+// historyValues returns a sample's values in fleet.EnergyHistoryFields order (nil when
 // the sample has no such field).
 func historyValues(p *fleet.EnergyInterval) [21]*float64 {
 	return [21]*float64{
@@ -132,7 +106,7 @@ func historyValues(p *fleet.EnergyInterval) [21]*float64 {
 	}
 }
 
-// SumHistory sums each of HistoryFields over the time series (absent
+// SumHistory sums each of fleet.EnergyHistoryFields over the time series (absent
 // fields add nothing; every field starts at 0, ≥77e354cd). The first
 // sample's timestamp is the period start. An answer without a non-empty
 // time series whose first sample has a parseable timestamp is
@@ -156,8 +130,8 @@ func SumHistory(h *fleet.CalendarHistory) (*HistoryTotals, error) {
 			}
 		}
 	}
-	fields := make(map[string]float64, len(HistoryFields))
-	for i, name := range HistoryFields {
+	fields := make(map[string]float64, len(fleet.EnergyHistoryFields))
+	for i, name := range fleet.EnergyHistoryFields {
 		fields[name] = sums[i]
 	}
 	return &HistoryTotals{Fields: fields, PeriodStart: start}, nil

@@ -178,8 +178,8 @@ func TestSumHistoryFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Fields) != len(HistoryFields) {
-		t.Errorf("%d fields, want %d", len(got.Fields), len(HistoryFields))
+	if len(got.Fields) != len(fleet.EnergyHistoryFields) {
+		t.Errorf("%d fields, want %d", len(got.Fields), len(fleet.EnergyHistoryFields))
 	}
 	for name, want := range map[string]float64{"battery_energy_exported": 30060, "total_home_usage": 0} {
 		if got.Fields[name] != want {

@@ -99,7 +99,7 @@ type Snapshot struct {
 // HistoryTotals is the energy history of today so far, summed per field
 // over calendar_history's time_series (§3.6).
 type HistoryTotals struct {
-	Fields      map[string]float64 // every name of HistoryFields, 0 when never reported
+	Fields      map[string]float64 // every name of fleet.EnergyHistoryFields, 0 when never reported
 	PeriodStart time.Time          // first sample's timestamp: the sensors' last_reset
 }
 

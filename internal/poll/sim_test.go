@@ -74,7 +74,7 @@ func TestAgainstSimulator(t *testing.T) {
 	if sn := info.Refresh(t.Context()); sn.Err != nil || sn.Info == nil {
 		t.Errorf("info: %+v", sn)
 	}
-	if sn := hist.Refresh(t.Context()); sn.Err != nil || sn.History == nil || len(sn.History.Fields) != len(poll.HistoryFields) {
+	if sn := hist.Refresh(t.Context()); sn.Err != nil || sn.History == nil || len(sn.History.Fields) != len(fleet.EnergyHistoryFields) {
 		t.Errorf("history: %+v", sn)
 	}
 	if len(got) != 5 {
