@@ -254,7 +254,30 @@ func (e executor) Execute(name string, params map[string]any) (bool, string, err
 	return res.Result, res.Reason, nil
 }
 
-var _ vcp.Executor = executor{}
+// BodyStatus reads the vehicle's lock, sleep, presence and closure state
+// from the world, for VCSEC's VehicleStatus. An unknown vehicle reads as
+// the zero status (awake, unlocked, closed).
+func (e executor) BodyStatus() vcp.BodyStatus {
+	b, err := e.w.BodyState(e.vin)
+	if err != nil {
+		return vcp.BodyStatus{}
+	}
+	return vcp.BodyStatus{
+		Locked:      b.Locked,
+		Asleep:      b.State != "online",
+		UserPresent: b.UserPresent,
+		Open: vcp.Closures{
+			FrontDriverDoor: b.FrontDriverDoor, FrontPassengerDoor: b.FrontPassengerDoor,
+			RearDriverDoor: b.RearDriverDoor, RearPassengerDoor: b.RearPassengerDoor,
+			FrontTrunk: b.FrontTrunk, RearTrunk: b.RearTrunk, ChargePort: b.ChargePort,
+		},
+	}
+}
+
+var (
+	_ vcp.Executor     = executor{}
+	_ vcp.StatusReader = executor{}
+)
 
 // sleepCtx waits d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {
