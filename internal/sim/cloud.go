@@ -47,11 +47,17 @@ var defaultBaseURLs = map[string]string{
 // Cloud is the simulated Tesla cloud shared by the regional handlers.
 type Cloud struct {
 	log      *slog.Logger
-	world    *world.World
-	auth     *oauth.Server
 	seed     int64
 	resolver map[string]string
 	fetcher  *http.Client
+
+	// The handlers use the world and the OAuth server through their
+	// contracts (world.API, oauth.API); sim and oauthServer hold the same
+	// values for the exported accessors World and OAuth.
+	world       world.API
+	auth        oauth.API
+	sim         *world.World
+	oauthServer *oauth.Server
 
 	limiter  *rateLimiter
 	faults   *faultInjector
@@ -88,6 +94,7 @@ func New(opts Options) (*Cloud, error) {
 	c := &Cloud{
 		log:      log,
 		world:    w,
+		sim:      w,
 		seed:     opts.Seed,
 		resolver: make(map[string]string, len(opts.Resolver)),
 		fetcher:  &http.Client{Timeout: keyFetchTimeout, Transport: opts.KeyTransport},
@@ -114,7 +121,7 @@ func New(opts Options) (*Cloud, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim: oauth: %w", err)
 	}
-	c.auth = auth
+	c.auth, c.oauthServer = auth, auth
 	if opts.FleetSize > 0 {
 		accounts := w.Accounts()
 		if len(accounts) == 0 {
@@ -177,14 +184,14 @@ func (c *Cloud) MintToken(account string, scopes []string) (oauth.Tokens, error)
 func (c *Cloud) DemoApp() oauth.App { return c.auth.DemoApp() }
 
 // World is the simulated world behind the cloud.
-func (c *Cloud) World() *world.World { return c.world }
+func (c *Cloud) World() *world.World { return c.sim }
 
 // OAuth is the simulated OAuth server.
-func (c *Cloud) OAuth() *oauth.Server { return c.auth }
+func (c *Cloud) OAuth() *oauth.Server { return c.oauthServer }
 
 // Car is the protocol side of one vehicle (nil, false for an unknown VIN).
 func (c *Cloud) Car(vin string) (*vcp.Car, bool) {
-	car, err := c.car(vin)
+	car, err := c.protocolCar(vin)
 	return car, err == nil
 }
 
@@ -206,10 +213,19 @@ func (c *Cloud) lookupAccount(idOrEmail string) (id, region string, ok bool) {
 	return a.ID, a.Region, true
 }
 
-// car returns the protocol car of a known VIN, created on first use (a car's
-// keys and sessions cost memory; most cars of a large fleet never see a
-// signed command).
-func (c *Cloud) car(vin string) (*vcp.Car, error) {
+// car is the protocol car of a known VIN, as the handlers use it.
+func (c *Cloud) car(vin string) (vcp.API, error) {
+	car, err := c.protocolCar(vin)
+	if err != nil {
+		return nil, err
+	}
+	return car, nil
+}
+
+// protocolCar returns the protocol car of a known VIN, created on first use
+// (a car's keys and sessions cost memory; most cars of a large fleet never
+// see a signed command).
+func (c *Cloud) protocolCar(vin string) (*vcp.Car, error) {
 	c.mu.RLock()
 	car, ok := c.cars[vin]
 	c.mu.RUnlock()
@@ -239,7 +255,7 @@ func (c *Cloud) car(vin string) (*vcp.Car, error) {
 
 // executor applies verified signed commands to the world.
 type executor struct {
-	w   *world.World
+	w   world.API
 	vin string
 }
 
@@ -254,7 +270,30 @@ func (e executor) Execute(name string, params map[string]any) (bool, string, err
 	return res.Result, res.Reason, nil
 }
 
-var _ vcp.Executor = executor{}
+// BodyStatus reads the vehicle's lock, sleep, presence and closure state
+// from the world, for VCSEC's VehicleStatus. An unknown vehicle reads as
+// the zero status (awake, unlocked, closed).
+func (e executor) BodyStatus() vcp.BodyStatus {
+	b, err := e.w.BodyState(e.vin)
+	if err != nil {
+		return vcp.BodyStatus{}
+	}
+	return vcp.BodyStatus{
+		Locked:      b.Locked,
+		Asleep:      b.State != "online",
+		UserPresent: b.UserPresent,
+		Open: vcp.Closures{
+			FrontDriverDoor: b.FrontDriverDoor, FrontPassengerDoor: b.FrontPassengerDoor,
+			RearDriverDoor: b.RearDriverDoor, RearPassengerDoor: b.RearPassengerDoor,
+			FrontTrunk: b.FrontTrunk, RearTrunk: b.RearTrunk, ChargePort: b.ChargePort,
+		},
+	}
+}
+
+var (
+	_ vcp.Executor     = executor{}
+	_ vcp.StatusReader = executor{}
+)
 
 // sleepCtx waits d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {

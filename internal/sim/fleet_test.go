@@ -38,13 +38,11 @@ func TestFleetSize(t *testing.T) {
 	signing := map[string]int{}
 	states := map[string]int{}
 	pre2021 := 0
-	var vins []string
 	for _, p := range prods[3:] {
 		vin, _ := p["vin"].(string)
 		if len(vin) != 17 {
 			t.Fatalf("generated product without a VIN: %v", p)
 		}
-		vins = append(vins, vin)
 		models[vin[3]]++
 		signing[p["command_signing"].(string)]++
 		states[p["state"].(string)]++

@@ -1,10 +1,11 @@
 package oauth
 
-// This file is the contract package sim codes against. The implementation
-// files fill in the bodies in stubs.go (and delete it); keep these signatures.
+// This file is the contract package sim codes against: the errors, the
+// types and the API interface, which *Server implements.
 
 import (
 	"errors"
+	"net/http"
 	"time"
 )
 
@@ -58,13 +59,18 @@ type Options struct {
 	Seed      int64           // deterministic demo client id/secret and RSA key
 }
 
-// The Server's methods used by package sim (signatures are the contract):
-//
-//	func New(opts Options) (*Server, error)
-//	func (s *Server) Register(mux *http.ServeMux)   // /oauth2/v3/authorize (GET form, POST consent), /oauth2/v3/token, /_sim/tokens, /_sim/apps, jwks
-//	func (s *Server) Authenticate(r *http.Request) (Principal, error)
-//	func (s *Server) AddApp(a App)
-//	func (s *Server) App(clientID string) (App, bool)
-//	func (s *Server) DemoApp() App
-//	func (s *Server) Mint(account, clientID string, scopes []string) (Tokens, error) // a user token pair, as /_sim/tokens does
-//	func (s *Server) Stats() map[string]int                                          // token grants by type, refreshes, failures
+// API is what package sim uses of the OAuth server; *Server implements it
+// and New builds one.
+type API interface {
+	// Register serves /oauth2/v3/authorize (GET form, POST consent),
+	// /oauth2/v3/token, /_sim/tokens, /_sim/apps and the JWKS.
+	Register(mux *http.ServeMux)
+	Authenticate(r *http.Request) (Principal, error)
+	AddApp(a App)
+	App(clientID string) (App, bool)
+	DemoApp() App
+	Mint(account, clientID string, scopes []string) (Tokens, error) // a user token pair, as /_sim/tokens does
+	Stats() map[string]int                                          // token grants by type, refreshes, failures
+}
+
+var _ API = (*Server)(nil)

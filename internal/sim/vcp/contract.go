@@ -1,7 +1,7 @@
 package vcp
 
-// This file is the contract package sim codes against. The implementation
-// files fill in the bodies in stubs.go (and delete it); keep these signatures.
+// This file is the contract package sim codes against: the Executor it
+// provides, the options and the API interface, which *Car implements.
 
 import "time"
 
@@ -28,14 +28,17 @@ type Stats struct {
 	Rejected   int `json:"rejected"`   // faults returned
 }
 
-// The Car's methods used by package sim (signatures are the contract):
-//
-//	func NewCar(opts Options) (*Car, error)
-//	func (c *Car) Handle(routableMessage []byte) []byte // always a parseable RoutableMessage reply (faults inside)
-//	func (c *Car) AddKey(publicKey []byte) error        // 65-byte uncompressed P-256 point; whitelisted on both domains
-//	func (c *Car) RemoveKey(publicKey []byte)
-//	func (c *Car) HasKey(publicKey []byte) bool
-//	func (c *Car) Keys() [][]byte
-//	func (c *Car) Reboot(domain string)                 // "vcsec" | "infotainment" | "": new epoch(s), as after a restart
-//	func (c *Car) Stats() Stats
-//	func CommandNames(routableMessage []byte) (names []string, readable bool) // for signed_command scope checks
+// API is what package sim uses of a protocol car; *Car implements it.
+// NewCar builds one, and CommandNames reads a message's command names for
+// the cloud's signed_command scope checks.
+type API interface {
+	Handle(routableMessage []byte) []byte // always a parseable RoutableMessage reply (faults inside)
+	AddKey(publicKey []byte) error        // 65-byte uncompressed P-256 point; whitelisted on both domains
+	RemoveKey(publicKey []byte)
+	HasKey(publicKey []byte) bool
+	Keys() [][]byte
+	Reboot(domain string) // "vcsec" | "infotainment" | "": new epoch(s), as after a restart
+	Stats() Stats
+}
+
+var _ API = (*Car)(nil)

@@ -51,6 +51,7 @@ type recorder struct {
 	refuse map[string]string
 	fail   map[string]error
 	locked bool
+	status BodyStatus // reported by BodyStatus, with Locked from locked
 }
 
 func newRecorder() *recorder {
@@ -76,10 +77,12 @@ func (r *recorder) Execute(name string, params map[string]any) (bool, string, er
 	return true, "", nil
 }
 
-func (r *recorder) Locked() bool {
+func (r *recorder) BodyStatus() BodyStatus {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.locked
+	st := r.status
+	st.Locked = r.locked
+	return st
 }
 
 func (r *recorder) set(f func(*recorder)) {

@@ -10,10 +10,27 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
+// BodyStatus is what the body controller (VCSEC) reports in its
+// VehicleStatus: the lock state, sleep status, user presence and which
+// closures are open.
+type BodyStatus struct {
+	Locked      bool
+	Asleep      bool
+	UserPresent bool
+	Open        Closures
+}
+
+// Closures lists which closures are open (false = closed).
+type Closures struct {
+	FrontDriverDoor, FrontPassengerDoor, RearDriverDoor, RearPassengerDoor bool
+	FrontTrunk, RearTrunk, ChargePort                                      bool
+}
+
 // StatusReader may be implemented by an Executor so that VCSEC status
-// requests report the real lock state; without it the status is empty.
+// requests report the vehicle's real state; without it the status says only
+// that the car is awake (it answered).
 type StatusReader interface {
-	Locked() bool
+	BodyStatus() BodyStatus
 }
 
 // vcsecCommand runs a VCSEC UnsignedMessage and encodes the
@@ -146,8 +163,8 @@ func (c *Car) information(r *vcsec.InformationRequest) *vcsec.FromVCSECMessage {
 	switch r.GetInformationRequestType() {
 	case vcsec.InformationRequestType_INFORMATION_REQUEST_TYPE_GET_STATUS:
 		status := &vcsec.VehicleStatus{VehicleSleepStatus: vcsec.VehicleSleepStatus_E_VEHICLE_SLEEP_STATUS_AWAKE}
-		if sr, ok := c.exec.(StatusReader); ok && sr.Locked() {
-			status.VehicleLockState = vcsec.VehicleLockState_E_VEHICLELOCKSTATE_LOCKED
+		if sr, ok := c.exec.(StatusReader); ok {
+			status = vehicleStatus(sr.BodyStatus())
 		}
 		return &vcsec.FromVCSECMessage{SubMessage: &vcsec.FromVCSECMessage_VehicleStatus{VehicleStatus: status}}
 	case vcsec.InformationRequestType_INFORMATION_REQUEST_TYPE_GET_WHITELIST_INFO:
@@ -187,4 +204,38 @@ func entryMatches(r *vcsec.InformationRequest, key []byte, slot uint32) bool {
 		return bytes.Equal(k.KeyId.GetPublicKeySHA1(), keyID(key))
 	}
 	return false
+}
+
+// vehicleStatus encodes a BodyStatus as VCSEC's VehicleStatus.
+func vehicleStatus(b BodyStatus) *vcsec.VehicleStatus {
+	closure := func(open bool) vcsec.ClosureState_E {
+		if open {
+			return vcsec.ClosureState_E_CLOSURESTATE_OPEN
+		}
+		return vcsec.ClosureState_E_CLOSURESTATE_CLOSED
+	}
+	st := &vcsec.VehicleStatus{
+		ClosureStatuses: &vcsec.ClosureStatuses{
+			FrontDriverDoor:    closure(b.Open.FrontDriverDoor),
+			FrontPassengerDoor: closure(b.Open.FrontPassengerDoor),
+			RearDriverDoor:     closure(b.Open.RearDriverDoor),
+			RearPassengerDoor:  closure(b.Open.RearPassengerDoor),
+			FrontTrunk:         closure(b.Open.FrontTrunk),
+			RearTrunk:          closure(b.Open.RearTrunk),
+			ChargePort:         closure(b.Open.ChargePort),
+		},
+		VehicleLockState:   vcsec.VehicleLockState_E_VEHICLELOCKSTATE_UNLOCKED,
+		VehicleSleepStatus: vcsec.VehicleSleepStatus_E_VEHICLE_SLEEP_STATUS_AWAKE,
+		UserPresence:       vcsec.UserPresence_E_VEHICLE_USER_PRESENCE_NOT_PRESENT,
+	}
+	if b.Locked {
+		st.VehicleLockState = vcsec.VehicleLockState_E_VEHICLELOCKSTATE_LOCKED
+	}
+	if b.Asleep {
+		st.VehicleSleepStatus = vcsec.VehicleSleepStatus_E_VEHICLE_SLEEP_STATUS_ASLEEP
+	}
+	if b.UserPresent {
+		st.UserPresence = vcsec.UserPresence_E_VEHICLE_USER_PRESENCE_PRESENT
+	}
+	return st
 }

@@ -300,4 +300,23 @@ func TestUnsignedStatus(t *testing.T) {
 	if from.GetVehicleStatus().GetVehicleLockState() != vcsec.VehicleLockState_E_VEHICLELOCKSTATE_LOCKED {
 		t.Errorf("status = %v", &from)
 	}
+
+	// Sleep, presence and closures come from the executor too.
+	rec.set(func(r *recorder) {
+		r.locked = false
+		r.status = BodyStatus{Asleep: true, UserPresent: true, Open: Closures{RearTrunk: true, ChargePort: true}}
+	})
+	reply = decodeReply(t, car.Handle(req))
+	if err := proto.Unmarshal(reply.GetProtobufMessageAsBytes(), &from); err != nil {
+		t.Fatal(err)
+	}
+	st := from.GetVehicleStatus()
+	cs := st.GetClosureStatuses()
+	open, closed := vcsec.ClosureState_E_CLOSURESTATE_OPEN, vcsec.ClosureState_E_CLOSURESTATE_CLOSED
+	if st.GetVehicleLockState() != vcsec.VehicleLockState_E_VEHICLELOCKSTATE_UNLOCKED ||
+		st.GetVehicleSleepStatus() != vcsec.VehicleSleepStatus_E_VEHICLE_SLEEP_STATUS_ASLEEP ||
+		st.GetUserPresence() != vcsec.UserPresence_E_VEHICLE_USER_PRESENCE_PRESENT ||
+		cs.GetRearTrunk() != open || cs.GetChargePort() != open || cs.GetFrontTrunk() != closed {
+		t.Errorf("status = %v", st)
+	}
 }

@@ -1,8 +1,7 @@
 package world
 
-// This file is the contract the simulator's HTTP layer (package sim) and the
-// vehicle-side protocol (package vcp) code against. Bodies are filled in by the
-// world's implementation files; keep the signatures stable.
+// This file is the contract package sim codes against: the errors, the
+// types and the API interface, which *World implements.
 
 import (
 	"errors"
@@ -66,32 +65,40 @@ type VehiclePatch struct {
 	Speed        *float64 `json:"speed,omitempty"`   // mph while driving
 }
 
-// The World's methods used by package sim (signatures are the contract):
-//
-//	func New(opts Options) *World                          // empty world, no accounts
-//	func NewDemo(opts Options) *World                      // built-in demo fleet on one NA account
-//	func LoadFixtures(dir string, opts Options) (*World, error) // seeded from Tesla response files
-//	func (w *World) Now() time.Time                        // simulated time
-//	func (w *World) Advance(d time.Duration)               // move the clock (and the physics) forward
-//	func (w *World) SetSpeed(speed float64)
-//	func (w *World) Accounts() []Account
-//	func (w *World) Account(idOrEmail string) (Account, bool)
-//	func (w *World) AddAccount(email, region string) Account
-//	func (w *World) SetAccountRegion(idOrEmail, region string) error
-//	func (w *World) Products(accountID string) []map[string]any        // /api/1/products items
-//	func (w *World) Vehicles(accountID string) []map[string]any        // /api/1/vehicles items
-//	func (w *World) VIN(accountID, tag string) (string, error)         // tag = VIN, id or id_s
-//	func (w *World) Vehicle(accountID, tag string) (map[string]any, error)
-//	func (w *World) VehicleData(accountID, tag string, q DataQuery) (map[string]any, error)
-//	func (w *World) WakeUp(accountID, tag string) (map[string]any, error)
-//	func (w *World) Command(vin, name string, params map[string]any) (CommandResult, error)
-//	func (w *World) CommandSigning(vin string) string     // "off" | "allowed" | "required"
-//	func (w *World) Online(vin string) bool
-//	func (w *World) AllVINs() []string
-//	func (w *World) SetVehicle(vin string, p VehiclePatch) error
-//	func (w *World) HasSite(accountID string, siteID int64) bool
-//	func (w *World) SiteInfo(accountID string, siteID int64) (map[string]any, error)
-//	func (w *World) LiveStatus(accountID string, siteID int64) (map[string]any, error)
-//	func (w *World) CalendarHistory(accountID string, siteID int64, q HistoryQuery) (map[string]any, error)
-//	func (w *World) SiteCommand(accountID string, siteID int64, name string, body map[string]any) (map[string]any, error)
-//	func (w *World) Snapshot() map[string]any               // everything, for GET /_sim/world
+// API is what package sim uses of a world (the cloud's HTTP handlers, its
+// /_sim/ controls and the protocol cars' executor). *World implements it;
+// New builds an empty world, NewDemo the built-in demo fleet on one NA
+// account and LoadFixtures one seeded from Tesla response files.
+type API interface {
+	Now() time.Time          // simulated time
+	Advance(d time.Duration) // move the clock (and the physics) forward
+	SetSpeed(speed float64)
+
+	Accounts() []Account
+	Account(idOrEmail string) (Account, bool)
+	SetAccountRegion(idOrEmail, region string) error
+
+	Products(accountID string) []map[string]any // /api/1/products items
+	Vehicles(accountID string) []map[string]any // /api/1/vehicles items
+	VIN(accountID, tag string) (string, error)  // tag = VIN, id or id_s
+	HasVehicle(vin string) bool                 // any account's
+	Vehicle(accountID, tag string) (map[string]any, error)
+	VehicleData(accountID, tag string, q DataQuery) (map[string]any, error)
+	WakeUp(accountID, tag string) (map[string]any, error)
+	Command(vin, name string, params map[string]any) (CommandResult, error)
+	CommandSigning(vin string) string // "off" | "allowed" | "required"
+	Firmware(vin string) string
+	Online(vin string) bool
+	BodyState(vin string) (BodyState, error) // lock, sleep, presence and closures, for VCSEC
+	SetVehicle(vin string, p VehiclePatch) error
+
+	HasSite(accountID string, siteID int64) bool
+	SiteInfo(accountID string, siteID int64) (map[string]any, error)
+	LiveStatus(accountID string, siteID int64) (map[string]any, error)
+	CalendarHistory(accountID string, siteID int64, q HistoryQuery) (map[string]any, error)
+	SiteCommand(accountID string, siteID int64, name string, body map[string]any) (map[string]any, error)
+
+	Snapshot() map[string]any // everything, for GET /_sim/world
+}
+
+var _ API = (*World)(nil)

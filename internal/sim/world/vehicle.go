@@ -325,3 +325,40 @@ func distanceKm(lat1, lon1, lat2, lon2 float64) float64 {
 	a := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(a)))
 }
+
+// BodyState is what a vehicle's body controller (VCSEC) knows of it.
+type BodyState struct {
+	State       string // "online" | "asleep" | "offline" (as Online reads it, without settling)
+	Locked      bool   // vehicle_state.locked
+	UserPresent bool   // vehicle_state.is_user_present
+	// Open closures: vehicle_state df, pf, dr, pr, ft, rt (non-zero = open)
+	// and charge_state.charge_port_door_open.
+	FrontDriverDoor, FrontPassengerDoor, RearDriverDoor, RearPassengerDoor bool
+	FrontTrunk, RearTrunk, ChargePort                                      bool
+}
+
+// BodyState reads a vehicle's lock, presence, sleep and closure state. Like
+// every read, it does not count as activity (it never wakes the car).
+func (w *World) BodyState(vin string) (BodyState, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.catchUp()
+	v := w.vehicleByVIN(vin)
+	if v == nil {
+		return BodyState{}, fmt.Errorf("%w: vehicle %q", ErrNotFound, vin)
+	}
+	vs := section(v.document(), "vehicle_state", false)
+	open := func(k string) bool { return num(vs, k, 0) != 0 }
+	return BodyState{
+		State:              v.stateAt(now, w.opts.IdleSleep),
+		Locked:             v.locked,
+		UserPresent:        v.userPresent,
+		FrontDriverDoor:    open("df"),
+		FrontPassengerDoor: open("pf"),
+		RearDriverDoor:     open("dr"),
+		RearPassengerDoor:  open("pr"),
+		FrontTrunk:         open("ft"),
+		RearTrunk:          open("rt"),
+		ChargePort:         v.portOpen,
+	}, nil
+}

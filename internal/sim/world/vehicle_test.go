@@ -205,3 +205,34 @@ func TestVehicleDataCombo(t *testing.T) {
 		}
 	}
 }
+
+func TestBodyState(t *testing.T) {
+	w, _ := demo(t, 1)
+	vin := w.AllVINs()[0]
+	on, off, online, asleep := true, false, "online", "asleep"
+	if err := w.SetVehicle(vin, VehiclePatch{State: &online, Locked: &on, UserPresent: &on}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Command(vin, "actuate_trunk", map[string]any{"which_trunk": "rear"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := w.BodyState(vin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.State != "online" || !b.Locked || !b.UserPresent || !b.RearTrunk || b.FrontTrunk || b.FrontDriverDoor {
+		t.Errorf("body state = %+v", b)
+	}
+	if err := w.SetVehicle(vin, VehiclePatch{State: &asleep, Locked: &off, UserPresent: &off}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ = w.BodyState(vin); b.State != "asleep" || b.Locked || b.UserPresent {
+		t.Errorf("body state = %+v", b)
+	}
+	if w.Online(vin) {
+		t.Error("BodyState woke the car")
+	}
+	if _, err := w.BodyState("5YJ3E1EA0NF000000"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown VIN: %v", err)
+	}
+}
