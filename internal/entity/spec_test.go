@@ -2,6 +2,8 @@ package entity
 
 import (
 	"testing"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
 )
 
 // Each expectation below is derived by hand from the integration's rules
@@ -134,6 +136,35 @@ func TestAttributesFromFixtures(t *testing.T) {
 			}
 			if got := mustJSON(t, v); got != c.want {
 				t.Errorf("%s.%s = %s, want %s", c.id, c.attr, got, c.want)
+			}
+		})
+	}
+}
+
+// Refreshed with vehicle_data_alt.json, the states change as the
+// integration's do (each derived by hand from the alt fixture).
+func TestStatesAfterAltRefresh(t *testing.T) {
+	h := newHASetup(t, Options{AllEnabled: true}, allScopes)
+	var alt fleet.VehicleData
+	fixture(t, "vehicle_data_alt.json", &alt)
+	h.reg.UpdateVehicle(h.vin, "online", &alt, nil)
+	cases := []struct{ id, state string }{
+		{"climate.test_climate", "off"},             // is_climate_on false
+		{"media_player.test_media_player", "idle"},  // media_playback_status "Stopped"
+		{"update.test_update", "off"},               // status "" → latest = installed
+		{"cover.test_sunroof", "unknown"},           // sun_roof_state null
+		{"cover.test_frunk", "open"},                // ft 1
+		{"cover.test_trunk", "open"},                // rt 1
+		{"cover.test_windows", "open"},              // fd_window 1
+		{"binary_sensor.test_battery_heater", "on"}, // battery_heater_on true
+		{"binary_sensor.test_user_present", "on"},   // is_user_present true
+		{"sensor.test_destination", "unknown"},      // active_route_destination missing
+		{"sensor.test_battery_level", "77"},         // unchanged
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			if got := h.state(t, c.id).State; got != c.state {
+				t.Errorf("%s = %q, want %q", c.id, got, c.state)
 			}
 		})
 	}
