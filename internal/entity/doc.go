@@ -18,7 +18,7 @@
 // # States
 //
 // States are Home Assistant's strings: numbers as Python prints them (77,
-// 429.48563328, 0.0), "on"/"off", "locked", "open", timestamps in ISO 8601,
+// 429.48563328000006, 0.0), "on"/"off", "locked", "open", timestamps in ISO 8601,
 // "unknown" and "unavailable". Units follow the unit system (metric by
 // default) with Home Assistant's converters, so a value converted here is
 // the same float Home Assistant shows.
@@ -33,4 +33,14 @@
 // Errors carry Home Assistant's translation keys and messages
 // (command_reason, missing_scope_vehicle_cmds, wake_up_timeout, …) and
 // answer HTTPStatus, so a surface maps them without knowing their cause.
+//
+// # Files
+//
+// One file per platform holds its description table and, beside it, the
+// irregular entities as constructors (climate.go: the driver climate and
+// cabin overheat protection; cover.go; lock.go; media_player.go;
+// device_tracker.go; update.go). setup.go decides which entities a device
+// gets (scopes, site components, seat configuration); registry.go,
+// apply.go and subscribe.go hold, update and publish the states; call.go,
+// services.go and errors.go run the actions.
 package entity
