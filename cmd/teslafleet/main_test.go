@@ -160,9 +160,10 @@ func TestDemoServesTheFleet(t *testing.T) {
 	// The charge limit the demo set reaches the entity on the next refresh.
 	waitState(t, base, "T", "number.midnight_charge_limit", "85")
 
-	// switch.turn_on on sentry mode changes the simulated car: the optimistic
+	// switch.turn_on on sentry mode changes the simulated car (Midnight takes
+	// only signed commands, its clock running at 60×): the optimistic
 	// state first, then the car's own on the next refresh.
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/services/switch/turn_on", strings.NewReader(`{"entity_id":"switch.voyager_sentry_mode"}`))
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/services/switch/turn_on", strings.NewReader(`{"entity_id":"switch.midnight_sentry_mode"}`))
 	req.Header.Set("Authorization", "Bearer T")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -173,7 +174,7 @@ func TestDemoServesTheFleet(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"state":"on"`) {
 		t.Fatalf("switch.turn_on: %d %s", resp.StatusCode, body)
 	}
-	waitState(t, base, "T", "switch.voyager_sentry_mode", "on")
+	waitState(t, base, "T", "switch.midnight_sentry_mode", "on")
 
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit code %d after interrupt, want 0", code)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/teslafleet/teslafleet/internal/command"
 	"github.com/teslafleet/teslafleet/internal/fleet"
@@ -301,5 +302,31 @@ func TestE2EServerErrorMayHaveSucceededAndIsNotRetried(t *testing.T) {
 				t.Fatalf("err = %v lost fleet.ErrServer", err)
 			}
 		})
+	}
+}
+
+// A simulated world running 60× faster than real time keeps signed
+// commands working: the car's protocol clock never outruns the client's
+// real-time view of a message's lifetime.
+func TestE2ESignedCommandsOnAFastClock(t *testing.T) {
+	e := startE2E(t)
+	e.pair(e.m3)
+	c := e.commander(nil, true)
+	e.s.World().SetSpeed(60)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := c.Send(ctx, e.m3, command.Lock()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second) // two simulated minutes
+	before := e.billing(e.m3)["commands"]
+	if err := c.Send(ctx, e.m3, command.Unlock()); err != nil {
+		t.Fatalf("a signed command two real seconds after the handshake: %v", err)
+	}
+	if got := e.billing(e.m3)["commands"] - before; got != 1 {
+		t.Errorf("%d commands billed for one unlock, want 1", got)
+	}
+	if locked := e.data(e.m3)["vehicle_state"]["locked"]; locked != false {
+		t.Errorf("locked = %v after unlock", locked)
 	}
 }

@@ -243,7 +243,7 @@ func (c *Cloud) protocolCar(vin string) (*vcp.Car, error) {
 	car, err := vcp.NewCar(vcp.Options{
 		VIN:  vin,
 		Seed: []byte(fmt.Sprintf("%d/%s", c.seed, vin)),
-		Now:  c.world.Now, // the car keeps the simulated time: sessions follow /_sim/clock
+		Now:  c.world.CarNow, // the car keeps the simulated time (at most at real rate): sessions follow /_sim/clock
 		Exec: executor{w: c.world, vin: vin},
 	})
 	if err != nil {

@@ -35,8 +35,11 @@
 //     (world, clock, faults, billing, keys, tokens, apps).
 //   - /status — "ok".
 //
-// The vehicles' protocol side keeps the world's simulated clock, and a signed
-// command the world refuses gives the same reason as the REST command.
+// The vehicles' protocol side keeps the world's simulated clock — it stops
+// and jumps with /_sim/clock — but never runs faster than real time: Tesla's
+// clients count a signed message's lifetime in real seconds, so a car clock
+// at 60× would expire every message. A signed command the world refuses
+// gives the same reason as the REST command.
 //
 // Faults injected through POST /_sim/faults (or (*Cloud).AddFault, the same
 // code path) apply to every path but /_sim/

@@ -71,6 +71,7 @@ type VehiclePatch struct {
 // account and LoadFixtures one seeded from Tesla response files.
 type API interface {
 	Now() time.Time          // simulated time
+	CarNow() time.Time       // the cars' clock: simulated time at most at real rate
 	Advance(d time.Duration) // move the clock (and the physics) forward
 	SetSpeed(speed float64)
 

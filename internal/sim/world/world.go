@@ -58,6 +58,15 @@ func (w *World) Now() time.Time {
 	return w.clk.now()
 }
 
+// CarNow is the cars' own clock, which the signed-command protocol reads:
+// the simulated clock, stopped and advanced with it, but running at most at
+// real time (see clock).
+func (w *World) CarNow() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.clk.carNow()
+}
+
 // Advance moves the clock forward by d and runs the physics up to the new time.
 func (w *World) Advance(d time.Duration) {
 	w.mu.Lock()
