@@ -94,3 +94,18 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	return srv.Shutdown(shut)
 }
+
+// SetPolling turns the account's automatic polling on or off; forced
+// refreshes (homeassistant.update_entity) still work while it is off.
+func (a *App) SetPolling(on bool) { a.sched.SetPolling(on) }
+
+// SetInterval gives one source a custom polling interval (0: the
+// integration's own).
+func (a *App) SetInterval(src entity.Source, d time.Duration) error {
+	c, ok := a.coord[src]
+	if !ok {
+		return fmt.Errorf("no coordinator for %s %s%d", src.Kind, src.VIN, src.SiteID)
+	}
+	c.SetInterval(d)
+	return nil
+}
