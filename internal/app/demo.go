@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -51,7 +49,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		o.Listen = "127.0.0.1:8080"
 	}
 	if o.APIToken == "" {
-		t, err := randomToken()
+		t, err := randomHex(24)
 		if err != nil {
 			return err
 		}
@@ -90,7 +88,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Logger: o.Logger,
 	}
 	store := &fleet.MemoryTokenStore{}
-	oauth, err := login(ctx, srv.Cloud, cfg, o.Account, store)
+	oauth, err := simLogin(ctx, srv.Cloud, cfg, o.Account, store)
 	if err != nil {
 		return err
 	}
@@ -149,12 +147,3 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 
 // ParseUnits reads a --units flag: metric or imperial.
 func ParseUnits(s string) (entity.UnitSystem, error) { return entity.ParseUnitSystem(s) }
-
-// randomToken is a fresh API token.
-func randomToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
-}
