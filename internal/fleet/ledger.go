@@ -172,6 +172,32 @@ func (l *Ledger) Record(ctx context.Context, e Entry) {
 	}
 }
 
+// Unbilled is the Category under which Restore counts answers that were not
+// billed (status 500 and above, and the unbilled 4xx of Billable).
+const Unbilled Category = "unbilled"
+
+// Restore adds n units counted in an earlier run (kept by the store) to an
+// account's device-month, without forwarding them to the sinks. cat is a
+// pricing category, or Unbilled.
+func (l *Ledger) Restore(account, month, device string, cat Category, n int) {
+	if n <= 0 {
+		return
+	}
+	k := ledgerKey{account, month, device}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if cat == Unbilled {
+		l.unbilled[k] += n
+		return
+	}
+	u := l.usage[k]
+	if u == nil {
+		u = &Usage{}
+		l.usage[k] = u
+	}
+	u.add(cat, n)
+}
+
 // Month summarises one account's usage in the month containing t.
 func (l *Ledger) Month(account string, t time.Time) Summary {
 	month := t.UTC().Format("2006-01")

@@ -151,3 +151,30 @@ func TestBillable(t *testing.T) {
 		}
 	}
 }
+
+// Counts restored from an earlier run price exactly like counts recorded in
+// this one, and are not forwarded to the sinks again.
+func TestLedgerRestore(t *testing.T) {
+	month := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	var forwarded int
+	sink := sinkFunc(func(context.Context, Entry) { forwarded++ })
+	recorded, restored := NewLedger(), NewLedger(sink)
+	for range 600 {
+		recorded.Record(context.Background(), Entry{Time: month, Account: "a", Device: "VIN1", Category: CategoryData, Billed: true})
+	}
+	recorded.Record(context.Background(), Entry{Time: month, Account: "a", Device: "VIN1", Category: CategoryWake, Billed: true})
+	recorded.Record(context.Background(), Entry{Time: month, Account: "a", Device: "VIN1", Category: CategoryData, Status: 503})
+	restored.Restore("a", "2026-12", "VIN1", CategoryData, 600)
+	restored.Restore("a", "2026-12", "VIN1", CategoryWake, 1)
+	restored.Restore("a", "2026-12", "VIN1", Unbilled, 1)
+	want, got := recorded.Month("a", month), restored.Month("a", month)
+	if got.Usage != want.Usage || got.Cost != want.Cost || got.Due != want.Due || got.Unbilled != want.Unbilled {
+		t.Errorf("restored %+v, recorded %+v", got, want)
+	}
+	if got.Cost != 1.22 { // 600 × $0.002 + 1 × $0.02, Tesla's prices
+		t.Errorf("cost %v, want 1.22", got.Cost)
+	}
+	if forwarded != 0 {
+		t.Errorf("restored counts were forwarded %d times", forwarded)
+	}
+}
