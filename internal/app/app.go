@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/entity"
@@ -15,45 +16,68 @@ import (
 	"github.com/teslafleet/teslafleet/internal/web"
 )
 
-// Config is what an App needs: a signed-in account's Fleet API client,
-// its command sender, and how to serve.
+// Account is one signed-in Tesla account as the App runs it.
+type Account struct {
+	ID       string        // the token's subject
+	Scopes   []string      // the token's scopes
+	Client   *fleet.Client // reads (the coordinators' fetcher)
+	Sender   entity.Sender // commands (*command.Commander)
+	Products *fleet.Products
+}
+
+// Config is what an App needs: its accounts, and how to serve them.
 type Config struct {
-	Client    *fleet.Client // reads (the coordinators' fetcher)
-	Sender    entity.Sender // commands (*command.Commander)
-	AccountID string        // the token's subject
-	Scopes    []string      // the token's scopes
-	Products  *fleet.Products
+	Accounts []Account
 
 	Units      entity.UnitSystem
 	AllEnabled bool          // enable every entity (Home Assistant's snapshot tests do)
 	Interval   time.Duration // a custom polling interval for every product (0: the integration's)
+	Prefs      map[string]entity.Pref
+
+	// OnSnapshot, when set, sees every coordinator snapshot after the
+	// registry (the store keeps the last data of each source).
+	OnSnapshot func(accountID string, s poll.Snapshot)
 
 	APIToken string // the REST API's bearer token
 	Logger   *slog.Logger
 }
 
-// App wires the coordinators, the entity registry and the REST API for one
-// account. It only wires: each part lives in its own package.
+// App wires the coordinators, the entity registry and the REST API. It
+// only wires: each part lives in its own package.
 type App struct {
-	cfg   Config
-	reg   *entity.Registry
+	cfg      Config
+	reg      *entity.Registry
+	api      http.Handler
+	accounts []*account
+}
+
+// account is one account's coordinators.
+type account struct {
+	a     *App
+	cfg   Account
 	sched *poll.Scheduler
-	api   http.Handler
 	coord map[entity.Source]*poll.Coordinator
 }
 
-// New sets every product up as the integration does (the first refresh of
-// each coordinator decides which entities exist). Serve runs it.
+// New sets every account's products up as the integration does (the first
+// refresh of each coordinator decides which entities exist). Serve runs it.
 func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg, coord: map[entity.Source]*poll.Coordinator{}}
+	a := &App{cfg: cfg}
 	a.reg = entity.New(entity.Options{Units: cfg.Units, AllEnabled: cfg.AllEnabled, Logger: cfg.Logger})
-	a.reg.AddAccount(entity.Account{ID: cfg.AccountID, Scopes: cfg.Scopes, Sender: cfg.Sender, Poller: poller{a}})
-	a.sched = poll.New(poll.Config{Fetcher: cfg.Client, Sink: a.apply, Logger: cfg.Logger})
-	if err := a.setUp(ctx); err != nil {
-		return nil, err
+	if cfg.Prefs != nil {
+		a.reg.SetPrefs(cfg.Prefs)
+	}
+	for _, ac := range cfg.Accounts {
+		acct := &account{a: a, cfg: ac, coord: map[entity.Source]*poll.Coordinator{}}
+		acct.sched = poll.New(poll.Config{Fetcher: ac.Client, Sink: acct.apply, Logger: cfg.Logger})
+		a.reg.AddAccount(entity.Account{ID: ac.ID, Scopes: ac.Scopes, Sender: ac.Sender, Poller: poller{acct}})
+		a.accounts = append(a.accounts, acct)
+		if err := acct.setUp(ctx); err != nil {
+			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
+		}
 	}
 	h, err := web.New(web.Options{Registry: a.reg, Token: cfg.APIToken, Logger: cfg.Logger})
 	if err != nil {
@@ -69,8 +93,16 @@ func (a *App) Handler() http.Handler { return a.api }
 // Registry is the app's entity registry.
 func (a *App) Registry() *entity.Registry { return a.reg }
 
-// Poll runs the coordinators until ctx ends.
-func (a *App) Poll(ctx context.Context) error { return a.sched.Run(ctx) }
+// Poll runs every account's coordinators until ctx ends.
+func (a *App) Poll(ctx context.Context) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(a.accounts))
+	for i, acct := range a.accounts {
+		wg.Go(func() { errs[i] = acct.sched.Run(ctx) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
 
 // Serve polls, and serves the REST API on ln, until ctx ends.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
@@ -95,17 +127,26 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return srv.Shutdown(shut)
 }
 
-// SetPolling turns the account's automatic polling on or off; forced
+// SetPolling turns an account's automatic polling on or off; forced
 // refreshes (homeassistant.update_entity) still work while it is off.
-func (a *App) SetPolling(on bool) { a.sched.SetPolling(on) }
+func (a *App) SetPolling(accountID string, on bool) error {
+	for _, acct := range a.accounts {
+		if acct.cfg.ID == accountID {
+			acct.sched.SetPolling(on)
+			return nil
+		}
+	}
+	return fmt.Errorf("no account %s", accountID)
+}
 
 // SetInterval gives one source a custom polling interval (0: the
 // integration's own).
 func (a *App) SetInterval(src entity.Source, d time.Duration) error {
-	c, ok := a.coord[src]
-	if !ok {
-		return fmt.Errorf("no coordinator for %s %s%d", src.Kind, src.VIN, src.SiteID)
+	for _, acct := range a.accounts {
+		if c, ok := acct.coord[src]; ok {
+			c.SetInterval(d)
+			return nil
+		}
 	}
-	c.SetInterval(d)
-	return nil
+	return fmt.Errorf("no coordinator for %s %s%d", src.Kind, src.VIN, src.SiteID)
 }

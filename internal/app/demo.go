@@ -124,8 +124,8 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	progress.quiet() // from here on, commands come from the API
 
 	a, err := New(ctx, Config{
-		Client: client, Sender: commander, AccountID: claims.Subject, Scopes: claims.Scopes, Products: products,
-		Units: o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
+		Accounts: []Account{{ID: claims.Subject, Scopes: claims.Scopes, Client: client, Sender: commander, Products: products}},
+		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
 		APIToken: o.APIToken, Logger: o.Logger,
 	})
 	if err != nil {

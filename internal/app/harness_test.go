@@ -74,8 +74,8 @@ func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(ctx, Config{Client: client, Sender: cmdr, AccountID: acct.ID, Scopes: scopes,
-		Products: products, AllEnabled: true, APIToken: "T"})
+	a, err := New(ctx, Config{Accounts: []Account{{ID: acct.ID, Scopes: scopes, Client: client, Sender: cmdr, Products: products}},
+		AllEnabled: true, APIToken: "T"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,9 @@ func TestPollingSwitchAndInterval(t *testing.T) {
 		defer cancel()
 		go s.Poll(ctx)
 
-		s.SetPolling(false)
+		if err := s.SetPolling(s.account.ID, false); err != nil {
+			t.Fatal(err)
+		}
 		before := maps.Clone(s.billed())
 		time.Sleep(3 * time.Hour)
 		synctest.Wait()
@@ -37,7 +39,9 @@ func TestPollingSwitchAndInterval(t *testing.T) {
 		if err := s.SetInterval(entity.Source{Kind: entity.SourceVehicle, VIN: s.vin}, time.Minute); err != nil {
 			t.Fatal(err)
 		}
-		s.SetPolling(true)
+		if err := s.SetPolling(s.account.ID, true); err != nil {
+			t.Fatal(err)
+		}
 		time.Sleep(30 * time.Second) // let the turned-on scheduler settle
 		synctest.Wait()
 		start := s.billed()["data"]

@@ -14,14 +14,15 @@ import (
 // /products (the vehicle coordinator's first refresh follows at once),
 // energy sites after their first live_status and site_info, which decide
 // their entities, as the integration's setup does.
-func (a *App) setUp(ctx context.Context) error {
+func (a *account) setUp(ctx context.Context) error {
+	reg := a.a.reg
 	var scoped = map[string]bool{}
 	for _, s := range a.cfg.Scopes {
 		scoped[s] = true
 	}
 	if scoped[entity.ScopeVehicleData] {
 		for _, v := range a.cfg.Products.Vehicles() {
-			if _, err := a.reg.AddVehicle(a.cfg.AccountID, v); err != nil {
+			if _, err := reg.AddVehicle(a.cfg.ID, v); err != nil {
 				return err
 			}
 			c := a.sched.AddVehicle(poll.VehicleSpec{VIN: *v.VIN, Location: scoped[entity.ScopeVehicleLocation]})
@@ -45,7 +46,7 @@ func (a *App) setUp(ctx context.Context) error {
 		a.track(entity.Source{Kind: entity.SourceLive, SiteID: id}, live)
 		a.track(entity.Source{Kind: entity.SourceInfo, SiteID: id}, info)
 		a.track(entity.Source{Kind: entity.SourceHistory, SiteID: id}, history)
-		if _, err := a.reg.AddSite(a.cfg.AccountID, s, is.Info, ls.Live); err != nil {
+		if _, err := reg.AddSite(a.cfg.ID, s, is.Info, ls.Live); err != nil {
 			return err
 		}
 		a.apply(ls)
@@ -55,38 +56,39 @@ func (a *App) setUp(ctx context.Context) error {
 }
 
 // track remembers a source's coordinator and applies the custom interval.
-func (a *App) track(src entity.Source, c *poll.Coordinator) {
+func (a *account) track(src entity.Source, c *poll.Coordinator) {
 	a.coord[src] = c
-	if a.cfg.Interval > 0 {
-		c.SetInterval(a.cfg.Interval)
+	if d := a.a.cfg.Interval; d > 0 {
+		c.SetInterval(d)
 	}
 }
 
 // apply hands one snapshot to the registry. A rate-limited refresh
 // changes nothing; a refused refresh token asks for a new login.
-func (a *App) apply(s poll.Snapshot) {
+func (a *account) apply(s poll.Snapshot) {
+	reg := a.a.reg
 	if s.RateLimited {
 		return
 	}
-	a.reg.SetLoginRequired(a.cfg.AccountID, errors.Is(s.Err, fleet.ErrLoginRequired))
+	reg.SetLoginRequired(a.cfg.ID, errors.Is(s.Err, fleet.ErrLoginRequired))
 	switch s.Kind {
 	case poll.KindVehicle:
-		a.reg.UpdateVehicle(s.VIN, s.State, s.Data, s.Err)
+		reg.UpdateVehicle(s.VIN, s.State, s.Data, s.Err)
 	case poll.KindEnergyLive:
-		a.reg.UpdateLive(s.SiteID, s.Live, s.Err)
+		reg.UpdateLive(s.SiteID, s.Live, s.Err)
 	case poll.KindEnergyInfo:
-		a.reg.UpdateInfo(s.SiteID, s.Info, s.Err)
+		reg.UpdateInfo(s.SiteID, s.Info, s.Err)
 	case poll.KindEnergyHistory:
 		var h *entity.History
 		if s.History != nil {
 			h = &entity.History{Fields: s.History.Fields, PeriodStart: s.History.PeriodStart}
 		}
-		a.reg.UpdateHistory(s.SiteID, h, s.Err)
+		reg.UpdateHistory(s.SiteID, h, s.Err)
 	}
 }
 
 // poller is the registry's way to the coordinators.
-type poller struct{ a *App }
+type poller struct{ a *account }
 
 func (p poller) Request(src entity.Source) {
 	if c, ok := p.a.coord[src]; ok {
