@@ -16,6 +16,9 @@ type Options struct {
 	Home       *Home            // the home zone for device trackers (nil: none)
 	Now        func() time.Time // default time.Now
 	Logger     *slog.Logger
+	// OnPref, when set, sees every change of a user's choice (the store
+	// keeps them); it is called without the registry's lock held.
+	OnPref func(uniqueID string, p Pref)
 }
 
 // Registry holds every device and entity, their current states, and the
@@ -155,24 +158,33 @@ func (r *Registry) State(entityID string) (State, bool) {
 // back when it is enabled again.
 func (r *Registry) SetEnabled(entityID string, on bool) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	e, ok := r.byID[entityID]
 	if !ok {
+		r.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
 	}
 	p := r.prefs[e.UniqueID]
 	p.Enabled = &on
 	r.prefs[e.UniqueID] = p
 	r.setEnabledLocked(e, on)
+	r.mu.Unlock()
+	r.prefChanged(e.UniqueID, p)
 	return nil
+}
+
+// prefChanged hands a changed choice to OnPref.
+func (r *Registry) prefChanged(uid string, p Pref) {
+	if r.opts.OnPref != nil {
+		r.opts.OnPref(uid, p)
+	}
 }
 
 // SetName renames an entity ("" restores the integration's name).
 func (r *Registry) SetName(entityID, name string) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	e, ok := r.byID[entityID]
 	if !ok {
+		r.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
 	}
 	p := r.prefs[e.UniqueID]
@@ -182,6 +194,8 @@ func (r *Registry) SetName(entityID, name string) error {
 	if e.enabled {
 		r.renderLocked(e, r.opts.Now(), Context{})
 	}
+	r.mu.Unlock()
+	r.prefChanged(e.UniqueID, p)
 	return nil
 }
 

@@ -67,7 +67,8 @@ func TestRegistryDiffs(t *testing.T) {
 // Disabled-by-default entities exist but publish nothing until enabled;
 // disabling removes the state; a rename changes the friendly name.
 func TestRegistryEnableDisableRename(t *testing.T) {
-	h := newHASetup(t, Options{}, allScopes)
+	seen := map[string]Pref{}
+	h := newHASetup(t, Options{OnPref: func(uid string, p Pref) { seen[uid] = p }}, allScopes)
 	const id = "sensor.test_odometer" // disabled by default (§4.1)
 	info, ok := h.reg.Entity(id)
 	if !ok || info.Enabled || info.EnabledByDefault {
@@ -106,6 +107,9 @@ func TestRegistryEnableDisableRename(t *testing.T) {
 	}
 	if p := h.reg.Prefs()[h.vin+"-vehicle_state_odometer"]; p.Enabled == nil || *p.Enabled || p.Name != "Mileage" {
 		t.Errorf("prefs %+v", p)
+	}
+	if p := seen[h.vin+"-vehicle_state_odometer"]; p.Enabled == nil || *p.Enabled || p.Name != "Mileage" {
+		t.Errorf("OnPref saw %+v", p)
 	}
 	if err := h.reg.SetEnabled("sensor.nope", true); !errors.Is(err, ErrUnknownEntity) {
 		t.Errorf("unknown entity: %v", err)
