@@ -6,7 +6,6 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/teslamotors/vehicle-command v0.4.1
 	golang.org/x/oauth2 v0.38.0
-	golang.org/x/text v0.44.0
 	google.golang.org/protobuf v1.36.12
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -16,4 +15,5 @@ require (
 	github.com/golang-jwt/jwt/v5 v5.2.2 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
