@@ -40,7 +40,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // suggest returns " (did you mean X?)" for the known name closest to name,
 // or "" when none is close.
 func suggest(name string, known []string) string {
-	best, bestD := "", 3
+	best, bestD := "", min(3, max(2, len(name)/3+1))
 	for _, k := range known {
 		if d := distance(strings.ToLower(name), strings.ToLower(k)); d < bestD {
 			best, bestD = k, d

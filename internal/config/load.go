@@ -54,7 +54,8 @@ func Load(path string, env []string) (Config, error) {
 	if err := c.Validate(); err != nil {
 		var e *Error
 		if errors.As(err, &e) {
-			if name, ok := fromEnv[e.Key]; ok {
+			listKey, _, _ := strings.Cut(e.Key, "[") // api_tokens[1] comes from api_tokens
+			if name, ok := fromEnv[listKey]; ok {
 				e.Env = name
 			} else if line, ok := lines[e.Key]; ok {
 				e.File, e.Line = path, line
@@ -172,6 +173,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, key string) error {
 		}
 		s := reflect.MakeSlice(v.Type(), 0, len(n.Content))
 		for i, item := range n.Content {
+			d.lines[fmt.Sprintf("%s[%d]", key, i)] = item.Line
 			if item.Kind != yaml.ScalarNode || isNull(item) {
 				return d.err(item.Line, fmt.Sprintf("%s[%d]", key, i), "want a string, got %s", describe(item))
 			}
