@@ -247,7 +247,7 @@ func TestBadConfig(t *testing.T) {
 			}
 			_, err := Load("teslafleet.yaml", tc.env)
 			var e *Error
-			if !errors.As(err, &e) {
+			if !errors.As(err, &e) || !errors.Is(err, ErrInvalid) {
 				t.Fatalf("err = %v (%T), want *Error", err, err)
 			}
 			if err.Error() != tc.want {

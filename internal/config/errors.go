@@ -1,9 +1,14 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrInvalid matches every *Error (errors.Is(err, ErrInvalid)): the
+// configuration is bad, as opposed to failing at run time.
+var ErrInvalid = errors.New("invalid configuration")
 
 // Error is a bad configuration: where it is (the file and line, or the
 // environment variable), the key path ("tesla.client_secret") and what is
@@ -36,6 +41,9 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrInvalid.
+func (e *Error) Is(target error) bool { return target == ErrInvalid }
 
 // suggest returns " (did you mean X?)" for the known name closest to name,
 // or "" when none is close.
