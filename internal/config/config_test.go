@@ -145,6 +145,24 @@ history:
 	}
 }
 
+// TestScalarForms: durations may be a bare 0, booleans take Go's forms,
+// anchors and aliases resolve, an empty file is the defaults.
+func TestScalarForms(t *testing.T) {
+	path := writeFile(t, "polling: {interval: 0, enabled: FALSE}\nx-url: &u http://sim:1\ntesla:\n  fleet_api: {na: *u}\n")
+	if _, err := Load(path, nil); err == nil || err.Error() != path+":2: x-url: unknown key" {
+		t.Errorf("anchor on an unknown key: %v", err)
+	}
+	c, err := Load(writeFile(t, "polling: {interval: 0, enabled: FALSE}\ntesla:\n  fleet_api: {na: &u http://sim:1, eu: *u}\n"), nil)
+	if err != nil || c.Polling != (Polling{}) || c.Tesla.FleetAPI.EU != "http://sim:1" {
+		t.Errorf("Load = %+v, %v", c, err)
+	}
+	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
+		if c, err := Load(writeFile(t, empty), nil); err != nil || !reflect.DeepEqual(c, Default()) {
+			t.Errorf("%q: %+v, %v", empty, c, err)
+		}
+	}
+}
+
 func TestEveryKeyHasAVariable(t *testing.T) {
 	keys := Keys()
 	if len(keys) != 23 {
