@@ -51,8 +51,8 @@ func TestExampleIsDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range Keys() {
-		if _, ok := d.lines[k[0]]; !ok && k[0] != "data_dir" {
-			t.Errorf("the example lacks %s", k[0])
+		if _, ok := d.lines[k.Path]; !ok && k.Path != "data_dir" {
+			t.Errorf("the example lacks %s", k.Path)
 		}
 	}
 	if !bytes.Contains(Example(), []byte("# data_dir: ")) {
@@ -169,22 +169,22 @@ func TestEveryKeyHasAVariable(t *testing.T) {
 		t.Errorf("%d keys: %v", len(keys), keys)
 	}
 	for _, k := range keys {
-		if want := "TESLAFLEET_" + strings.ToUpper(strings.ReplaceAll(k[0], ".", "_")); k[1] != want {
-			t.Errorf("%s: %s", k[0], k[1])
+		if want := "TESLAFLEET_" + strings.ToUpper(strings.ReplaceAll(k.Path, ".", "_")); k.Env != want {
+			t.Errorf("%s: %s", k.Path, k.Env)
 		}
 	}
 	// Every variable sets its key: a bad value is an error naming it.
 	for _, k := range keys {
-		_, err := Load("", []string{k[1] + "=:bad value:"})
+		_, err := Load("", []string{k.Env + "=:bad value:"})
 		var e *Error
-		if k[0] == "tesla.client_id" || k[0] == "tesla.client_secret" || k[0] == "data_dir" { // any text will do
+		if k.Path == "tesla.client_id" || k.Path == "tesla.client_secret" || k.Path == "data_dir" { // any text will do
 			if err != nil {
-				t.Errorf("%s: %v", k[1], err)
+				t.Errorf("%s: %v", k.Env, err)
 			}
 			continue
 		}
-		if !errors.As(err, &e) || e.Env != k[1] || !strings.HasPrefix(err.Error(), k[1]+": ") {
-			t.Errorf("%s: %v", k[1], err)
+		if !errors.As(err, &e) || e.Env != k.Env || !strings.HasPrefix(err.Error(), k.Env+": ") {
+			t.Errorf("%s: %v", k.Env, err)
 		}
 	}
 }

@@ -280,12 +280,17 @@ func leaves(t reflect.Type, prefix string, index []int, f func(key string, index
 	}
 }
 
-// Keys returns every key path of the configuration, in file order, with its
-// environment variable.
-func Keys() [][2]string {
-	var keys [][2]string
+// Key is one key of the configuration.
+type Key struct {
+	Path string // "tesla.client_secret"
+	Env  string // "TESLAFLEET_TESLA_CLIENT_SECRET"
+}
+
+// Keys returns every key of the configuration, in file order.
+func Keys() []Key {
+	var keys []Key
 	leaves(reflect.TypeFor[Config](), "", nil, func(key string, _ []int) {
-		keys = append(keys, [2]string{key, EnvName(key)})
+		keys = append(keys, Key{key, EnvName(key)})
 	})
 	return keys
 }
