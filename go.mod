@@ -7,6 +7,7 @@ require (
 	github.com/teslamotors/vehicle-command v0.4.1
 	golang.org/x/oauth2 v0.38.0
 	google.golang.org/protobuf v1.36.12
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/teslafleet/teslafleet/internal/app"
 )
 
 // Exit codes (design/architecture.md §3.1).
@@ -41,6 +43,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintf(stderr, "teslafleet: %v\n", err)
+	if errors.Is(err, app.ErrBadConfig) { // the message names the key and its line
+		return exitUsage
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(stderr, "Run 'teslafleet --help' for usage.")
@@ -61,6 +66,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSimCmd(), newDemoCmd())
+	root.AddCommand(newConfigCmd())
 	return root
 }
 

@@ -33,8 +33,13 @@ type Config struct {
 	Scopes        []string // default DefaultScopes
 	PartnerScopes []string // default DefaultPartnerScopes
 
-	AuthorizeURL string            // default DefaultAuthorizeURL
-	TokenURL     string            // default DefaultTokenURL
+	// AuthURLs are the OAuth endpoints per region; missing regions and
+	// empty fields take AuthorizeURL/TokenURL when set, else Tesla's
+	// (DefaultAuthEndpoints). The OAuth flows use the endpoints of the
+	// account's region (see OAuth).
+	AuthURLs     map[Region]AuthEndpoints
+	AuthorizeURL string            // when set, the authorize URL of every region without its own in AuthURLs
+	TokenURL     string            // when set, the token URL of every region without its own in AuthURLs
 	BaseURLs     map[Region]string // Fleet API base URL per region; missing regions take Tesla's
 	Region       Region            // the region to start in; default NA (see Client.UseTokenRegion)
 
@@ -69,12 +74,24 @@ func (c Config) withDefaults() Config {
 	if len(c.PartnerScopes) == 0 {
 		c.PartnerScopes = DefaultPartnerScopes
 	}
-	if c.AuthorizeURL == "" {
-		c.AuthorizeURL = DefaultAuthorizeURL
+	auth := make(map[Region]AuthEndpoints, len(Regions))
+	for _, r := range Regions {
+		e := defaultAuthEndpoints[r]
+		if c.AuthorizeURL != "" {
+			e.Authorize = c.AuthorizeURL
+		}
+		if c.TokenURL != "" {
+			e.Token = c.TokenURL
+		}
+		if o := c.AuthURLs[r]; o.Authorize != "" {
+			e.Authorize = o.Authorize
+		}
+		if o := c.AuthURLs[r]; o.Token != "" {
+			e.Token = o.Token
+		}
+		auth[r] = e
 	}
-	if c.TokenURL == "" {
-		c.TokenURL = DefaultTokenURL
-	}
+	c.AuthURLs = auth
 	urls := make(map[Region]string, len(Regions))
 	for _, r := range Regions {
 		urls[r] = defaultBaseURLs[r]

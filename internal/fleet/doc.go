@@ -1,5 +1,6 @@
 // Package fleet is the client for Tesla's Fleet API: OAuth2 login and token
-// rotation, regional base URLs with 421 recovery, typed responses for every
+// rotation at the auth host of the account's region (Config.AuthURLs: China
+// has its own), regional base URLs with 421 recovery, typed responses for every
 // endpoint the product uses, generic REST vehicle and energy site commands
 // (Command, SiteCommand: a name and a body, checked for shape only — the
 // commands, their bodies and ranges are package command's table), typed

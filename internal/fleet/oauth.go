@@ -13,25 +13,53 @@ import (
 
 // OAuth runs Tesla's OAuth2 flows: authorization code (optionally with
 // PKCE), refresh with rotation, and client credentials (partner tokens).
+// Each flow uses the endpoints (Config.AuthURLs) of the account's region:
+// the authorize URL of AuthOptions.Region (default Config.Region), the token
+// URL of the code's or refresh token's region prefix ("NA_…", "CN_…"; else
+// Config.Region), and for partner tokens the token URL of the region asked for.
 type OAuth struct {
 	cfg Config
-	oc  oauth2.Config
 }
 
 // NewOAuth builds the OAuth flows from cfg (defaults applied).
 func NewOAuth(cfg Config) *OAuth {
-	cfg = cfg.withDefaults()
-	return &OAuth{cfg: cfg, oc: oauth2.Config{
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret,
-		RedirectURL:  cfg.RedirectURL,
-		Scopes:       cfg.Scopes,
+	return &OAuth{cfg: cfg.withDefaults()}
+}
+
+// Endpoints returns the OAuth endpoints used for region r (those of
+// Config.Region when r is unknown).
+func (a *OAuth) Endpoints(r Region) AuthEndpoints {
+	if e, ok := a.cfg.AuthURLs[r]; ok {
+		return e
+	}
+	if e, ok := a.cfg.AuthURLs[a.cfg.Region]; ok {
+		return e
+	}
+	return a.cfg.AuthURLs[RegionNA]
+}
+
+// config is x/oauth2's configuration for region r.
+func (a *OAuth) config(r Region) *oauth2.Config {
+	e := a.Endpoints(r)
+	return &oauth2.Config{
+		ClientID:     a.cfg.ClientID,
+		ClientSecret: a.cfg.ClientSecret,
+		RedirectURL:  a.cfg.RedirectURL,
+		Scopes:       a.cfg.Scopes,
 		Endpoint: oauth2.Endpoint{
-			AuthURL:   cfg.AuthorizeURL,
-			TokenURL:  cfg.TokenURL,
+			AuthURL:   e.Authorize,
+			TokenURL:  e.Token,
 			AuthStyle: oauth2.AuthStyleInParams,
 		},
-	}}
+	}
+}
+
+// regionOf is the region prefix of a code or refresh token, else Config.Region.
+func (a *OAuth) regionOf(code string) Region {
+	if r, ok := RegionOfCode(code); ok {
+		return r
+	}
+	return a.cfg.Region
 }
 
 // AuthOptions are the optional parameters of the authorize URL.
@@ -42,6 +70,7 @@ type AuthOptions struct {
 	ShowKeypairStep        bool   // show_keypair_step=true
 	Locale                 string // locale=en-US
 	Nonce                  string // nonce
+	Region                 Region // whose authorize URL to use; default Config.Region
 }
 
 // AuthCodeURL returns the URL to send the user to, with Tesla's parameters
@@ -68,37 +97,40 @@ func (a *OAuth) AuthCodeURL(state string, o AuthOptions) (authURL, verifier stri
 		verifier = oauth2.GenerateVerifier()
 		opts = append(opts, oauth2.S256ChallengeOption(verifier))
 	}
-	return a.oc.AuthCodeURL(state, opts...), verifier
-}
-
-// Exchange trades an authorization code for tokens. The audience is the
-// Fleet API base URL of the code's region prefix ("NA_…"), else of
-// Config.Region. verifier is the PKCE verifier ("" without PKCE).
-func (a *OAuth) Exchange(ctx context.Context, code, verifier string) (*oauth2.Token, error) {
-	region, ok := RegionOfCode(code)
-	if !ok {
+	region := o.Region
+	if region == "" {
 		region = a.cfg.Region
 	}
+	return a.config(region).AuthCodeURL(state, opts...), verifier
+}
+
+// Exchange trades an authorization code for tokens at the token URL of the
+// code's region prefix ("NA_…"), else of Config.Region; the audience is that
+// region's Fleet API base URL. verifier is the PKCE verifier ("" without PKCE).
+func (a *OAuth) Exchange(ctx context.Context, code, verifier string) (*oauth2.Token, error) {
+	region := a.regionOf(code)
 	opts := []oauth2.AuthCodeOption{oauth2.SetAuthURLParam("audience", a.cfg.BaseURLs[region])}
 	if verifier != "" {
 		opts = append(opts, oauth2.VerifierOption(verifier))
 	}
-	tok, err := a.oc.Exchange(a.ctx(ctx), code, opts...)
+	tok, err := a.config(region).Exchange(a.ctx(ctx), code, opts...)
 	return tok, mapTokenError(err)
 }
 
-// Refresh trades a refresh token for a new token pair. Tesla's refresh
-// tokens are single use: store the returned one (TokenManager does).
+// Refresh trades a refresh token for a new token pair at the token URL of
+// the refresh token's region prefix ("EU_…"), else of Config.Region. Tesla's
+// refresh tokens are single use: store the returned one (TokenManager does).
 func (a *OAuth) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	if refreshToken == "" {
 		return nil, &AuthError{Status: 0, Code: "login_required", Description: "no refresh token", class: ErrLoginRequired}
 	}
-	tok, err := a.oc.TokenSource(a.ctx(ctx), &oauth2.Token{RefreshToken: refreshToken}).Token()
+	tok, err := a.config(a.regionOf(refreshToken)).TokenSource(a.ctx(ctx), &oauth2.Token{RefreshToken: refreshToken}).Token()
 	return tok, mapTokenError(err)
 }
 
-// PartnerToken gets a partner token (client_credentials) for a region, with
-// Config.PartnerScopes and the region's base URL as audience.
+// PartnerToken gets a partner token (client_credentials) for a region at the
+// region's token URL, with Config.PartnerScopes and the region's base URL as
+// audience.
 func (a *OAuth) PartnerToken(ctx context.Context, region Region) (*oauth2.Token, error) {
 	base, ok := a.cfg.BaseURLs[region]
 	if !ok {
@@ -107,7 +139,7 @@ func (a *OAuth) PartnerToken(ctx context.Context, region Region) (*oauth2.Token,
 	cc := clientcredentials.Config{
 		ClientID:       a.cfg.ClientID,
 		ClientSecret:   a.cfg.ClientSecret,
-		TokenURL:       a.cfg.TokenURL,
+		TokenURL:       a.Endpoints(region).Token,
 		Scopes:         a.cfg.PartnerScopes,
 		EndpointParams: url.Values{"audience": {base}},
 		AuthStyle:      oauth2.AuthStyleInParams,

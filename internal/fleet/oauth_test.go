@@ -222,3 +222,91 @@ func TestTokenEndpointErrors(t *testing.T) {
 		t.Errorf("no refresh token: %v", err)
 	}
 }
+
+func TestAuthEndpointsDefaults(t *testing.T) {
+	cfg := Config{}.withDefaults()
+	want := map[Region]AuthEndpoints{
+		RegionNA: {"https://fleet-auth.prd.vn.cloud.tesla.com/oauth2/v3/authorize", "https://fleet-auth.prd.vn.cloud.tesla.com/oauth2/v3/token"},
+		RegionEU: {"https://fleet-auth.prd.vn.cloud.tesla.com/oauth2/v3/authorize", "https://fleet-auth.prd.vn.cloud.tesla.com/oauth2/v3/token"},
+		RegionCN: {"https://auth.tesla.cn/oauth2/v3/authorize", "https://auth.tesla.cn/oauth2/v3/token"},
+	}
+	for r, w := range want {
+		if cfg.AuthURLs[r] != w || DefaultAuthEndpoints(r) != w {
+			t.Errorf("%s: %+v (default %+v), want %+v", r, cfg.AuthURLs[r], DefaultAuthEndpoints(r), w)
+		}
+	}
+	if DefaultAuthEndpoints("XX") != (AuthEndpoints{}) {
+		t.Error("unknown region has endpoints")
+	}
+
+	// AuthorizeURL/TokenURL replace Tesla's in every region; a region's own
+	// entry (even one field of it) wins over them.
+	cfg = Config{
+		AuthorizeURL: "http://all/authorize", TokenURL: "http://all/token",
+		AuthURLs: map[Region]AuthEndpoints{RegionCN: {Token: "http://cn/token"}},
+	}.withDefaults()
+	want = map[Region]AuthEndpoints{
+		RegionNA: {"http://all/authorize", "http://all/token"},
+		RegionEU: {"http://all/authorize", "http://all/token"},
+		RegionCN: {"http://all/authorize", "http://cn/token"},
+	}
+	for r, w := range want {
+		if cfg.AuthURLs[r] != w {
+			t.Errorf("override %s: %+v, want %+v", r, cfg.AuthURLs[r], w)
+		}
+	}
+}
+
+// TestOAuthUsesTheRegionsEndpoints: every flow goes to the auth host of the
+// account's region: the code's or refresh token's prefix, the partner
+// token's region, AuthOptions.Region or Config.Region.
+func TestOAuthUsesTheRegionsEndpoints(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "refresh_token": "rt", "expires_in": 60, "token_type": "Bearer"})
+	})
+	auth := map[Region]AuthEndpoints{}
+	for _, r := range Regions {
+		auth[r] = AuthEndpoints{Authorize: srv.URL + "/" + string(r) + "/authorize", Token: srv.URL + "/" + string(r) + "/token"}
+	}
+	for _, region := range []Region{"", RegionEU, RegionCN} {
+		a := NewOAuth(Config{ClientID: "cid", ClientSecret: "s", AuthURLs: auth, Region: region})
+		def := region
+		if def == "" {
+			def = RegionNA
+		}
+		for _, tc := range []struct {
+			name string
+			call func() error
+			want string
+		}{
+			{"exchange NA_", func() error { _, err := a.Exchange(t.Context(), "NA_c", ""); return err }, "/NA/token"},
+			{"exchange EU_", func() error { _, err := a.Exchange(t.Context(), "EU_c", ""); return err }, "/EU/token"},
+			{"exchange CN_", func() error { _, err := a.Exchange(t.Context(), "CN_c", ""); return err }, "/CN/token"},
+			{"exchange unprefixed", func() error { _, err := a.Exchange(t.Context(), "c", ""); return err }, "/" + string(def) + "/token"},
+			{"refresh cn_", func() error { _, err := a.Refresh(t.Context(), "cn_rt"); return err }, "/CN/token"},
+			{"refresh EU_", func() error { _, err := a.Refresh(t.Context(), "EU_rt"); return err }, "/EU/token"},
+			{"refresh unprefixed", func() error { _, err := a.Refresh(t.Context(), "rt"); return err }, "/" + string(def) + "/token"},
+			{"partner NA", func() error { _, err := a.PartnerToken(t.Context(), RegionNA); return err }, "/NA/token"},
+			{"partner CN", func() error { _, err := a.PartnerToken(t.Context(), RegionCN); return err }, "/CN/token"},
+		} {
+			if err := tc.call(); err != nil {
+				t.Fatalf("region %q %s: %v", region, tc.name, err)
+			}
+			reqs := srv.requests()
+			if got := reqs[len(reqs)-1].Path; got != tc.want {
+				t.Errorf("region %q %s: POST %s, want %s", region, tc.name, got, tc.want)
+			}
+		}
+		for opt, want := range map[Region]string{"": "/" + string(def) + "/authorize", RegionCN: "/CN/authorize", RegionEU: "/EU/authorize"} {
+			raw, _ := a.AuthCodeURL("st", AuthOptions{Region: opt})
+			u, err := url.Parse(raw)
+			if err != nil || u.Path != want {
+				t.Errorf("region %q AuthCodeURL(Region %q) = %s, want path %s", region, opt, raw, want)
+			}
+		}
+		if a.Endpoints("XX") != auth[def] {
+			t.Errorf("region %q: unknown region's endpoints %+v", region, a.Endpoints("XX"))
+		}
+	}
+}

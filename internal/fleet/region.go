@@ -29,6 +29,30 @@ var defaultBaseURLs = map[Region]string{
 	RegionCN: "https://fleet-api.prd.cn.vn.cloud.tesla.cn",
 }
 
+// AuthEndpoints are the OAuth endpoints of one region.
+type AuthEndpoints struct {
+	Authorize string // the page the user's browser opens (authorization code flow)
+	Token     string // the token endpoint of every grant (code, refresh, client credentials)
+}
+
+// Tesla's China OAuth endpoints. The authorize host is auth.tesla.cn (Tesla's
+// Python library); the token path on that host is assumed, not confirmed.
+const (
+	DefaultAuthorizeURLCN = "https://auth.tesla.cn/oauth2/v3/authorize"
+	DefaultTokenURLCN     = "https://auth.tesla.cn/oauth2/v3/token"
+)
+
+var defaultAuthEndpoints = map[Region]AuthEndpoints{
+	RegionNA: {Authorize: DefaultAuthorizeURL, Token: DefaultTokenURL},
+	RegionEU: {Authorize: DefaultAuthorizeURL, Token: DefaultTokenURL},
+	RegionCN: {Authorize: DefaultAuthorizeURLCN, Token: DefaultTokenURLCN},
+}
+
+// DefaultAuthEndpoints returns Tesla's OAuth endpoints of a region (zero if
+// unknown): NA and EU share fleet-auth.prd.vn.cloud.tesla.com, China has
+// auth.tesla.cn.
+func DefaultAuthEndpoints(r Region) AuthEndpoints { return defaultAuthEndpoints[r] }
+
 // DefaultBaseURL returns Tesla's Fleet API base URL of a region ("" if unknown).
 func DefaultBaseURL(r Region) string { return defaultBaseURLs[r] }
 
