@@ -32,6 +32,7 @@ func newSimCmd() *cobra.Command {
 	f.Float64Var(&o.Speed, "speed", 1, "simulated seconds per real second")
 	f.Int64Var(&o.Seed, "seed", 1, "seed of the simulated world (same seed, same world)")
 	f.IntVar(&o.FleetSize, "fleet-size", 0, "add N generated vehicles (varied models, signing, charge and sleep states; deterministic from --seed) to the demo account")
+	f.StringVar(&o.ConfigOut, "config-out", "", "write a teslafleet config pointing at this simulator (base URLs, demo app credentials) to FILE")
 	f.StringSliceVar(&resolve, "resolve", nil, "DOMAIN=HOST:PORT: where the simulator fetches DOMAIN's hosted public key (repeatable)")
 	return cmd
 }

@@ -405,3 +405,26 @@ func writeFile(t *testing.T, content string) string {
 	}
 	return path
 }
+
+// File writes the secrets (for files teslafleet writes itself) and loads
+// back to the same configuration.
+func TestFileRoundTrip(t *testing.T) {
+	c := Default()
+	c.Tesla.ClientID = "client-1"
+	c.Tesla.ClientSecret = "the-secret-value"
+	c.APITokens = []Secret{"an-api-token-of-length"}
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	if err := os.WriteFile(path, c.File(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Tesla.ClientSecret.Reveal() != "the-secret-value" || got.APITokens[0].Reveal() != "an-api-token-of-length" || got.Tesla.ClientID != "client-1" {
+		t.Errorf("round trip: %+v", got.Tesla)
+	}
+	if strings.Contains(string(c.Redacted()), "the-secret-value") {
+		t.Error("Redacted shows the secret")
+	}
+}

@@ -21,11 +21,18 @@ func Example() []byte { return bytes.Clone(example) }
 
 // Redacted returns the configuration as a YAML file, with every secret
 // shown as [redacted] (an unset one as "").
-func (c Config) Redacted() []byte {
+func (c Config) Redacted() []byte { return c.encode(false) }
+
+// File is the configuration as a YAML file, secrets included: for the
+// files teslafleet writes itself (teslafleet sim --config-out), written
+// 0600. Never log it.
+func (c Config) File() []byte { return c.encode(true) }
+
+func (c Config) encode(reveal bool) []byte {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(node(reflect.ValueOf(c))); err != nil {
+	if err := enc.Encode(node(reflect.ValueOf(c), reveal)); err != nil {
 		panic("config: encode: " + err.Error()) // nodes built here always encode
 	}
 	_ = enc.Close()
@@ -33,7 +40,7 @@ func (c Config) Redacted() []byte {
 }
 
 // node builds the YAML node of v.
-func node(v reflect.Value) *yaml.Node {
+func node(v reflect.Value, reveal bool) *yaml.Node {
 	scalar := func(tag, value string) *yaml.Node {
 		n := &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
 		if value == "" {
@@ -42,6 +49,9 @@ func node(v reflect.Value) *yaml.Node {
 		return n
 	}
 	if s, ok := v.Interface().(Secret); ok {
+		if reveal {
+			return scalar("!!str", s.Reveal())
+		}
 		return scalar("!!str", s.shown())
 	}
 	switch {
@@ -50,13 +60,13 @@ func node(v reflect.Value) *yaml.Node {
 	case v.Kind() == reflect.Struct:
 		n := &yaml.Node{Kind: yaml.MappingNode}
 		for i := range v.NumField() {
-			n.Content = append(n.Content, scalar("!!str", tagName(v.Type().Field(i))), node(v.Field(i)))
+			n.Content = append(n.Content, scalar("!!str", tagName(v.Type().Field(i))), node(v.Field(i), reveal))
 		}
 		return n
 	case v.Kind() == reflect.Slice:
 		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 		for i := range v.Len() {
-			n.Content = append(n.Content, node(v.Index(i)))
+			n.Content = append(n.Content, node(v.Index(i), reveal))
 		}
 		return n
 	case v.Kind() == reflect.Bool:
