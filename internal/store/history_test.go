@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -130,7 +132,8 @@ func TestPruneAtOpen(t *testing.T) {
 // full, and that what it accepted is committed once the writer runs again.
 func TestQueueFull(t *testing.T) {
 	ctx := t.Context()
-	s := openT(t, "", func(o *Options) { o.HistoryQueue = 2 })
+	var logged countingHandler
+	s := openT(t, "", func(o *Options) { o.HistoryQueue = 2; o.Logger = slog.New(&logged) })
 	conn, err := s.w.Conn(ctx)
 	must(t, err)
 
@@ -150,6 +153,7 @@ func TestQueueFull(t *testing.T) {
 		t.Errorf("accepted %d, want 1..%d (a batch and the queue)", accepted, batchMax+2)
 	}
 	equal(t, "Dropped", s.Dropped(), uint64(tries-accepted))
+	equal(t, "warnings", logged.warnings.Load(), int64(1)) // at most one a minute
 
 	must(t, conn.Close())
 	must(t, s.Flush(ctx))
@@ -216,3 +220,16 @@ func BenchmarkHistoryWrites(b *testing.B) {
 	must(b, s.Flush(ctx))
 	b.ReportMetric(float64(i)/b.Elapsed().Seconds(), "changes/s")
 }
+
+// countingHandler counts the warnings logged.
+type countingHandler struct{ warnings atomic.Int64 }
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Level == slog.LevelWarn {
+		h.warnings.Add(1)
+	}
+	return nil
+}
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler      { return h }

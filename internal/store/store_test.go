@@ -1,7 +1,11 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -212,4 +216,45 @@ func TestDefaultsAndNotFound(t *testing.T) {
 		must(t, s.Close())
 		must(t, s.Close())
 	})
+}
+
+// TestConnections checks the pragmas of the writer and of the readers, and
+// that Close leaves no WAL behind.
+func TestConnections(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := Open(ctx, testOptions(dir))
+	must(t, err)
+	for _, c := range []struct {
+		pragma     string
+		writer, rd any
+	}{
+		{"journal_mode", "wal", "wal"},
+		{"synchronous", int64(2), int64(2)}, // FULL
+		{"foreign_keys", int64(1), int64(1)},
+		{"busy_timeout", busyTimeout.Milliseconds(), busyTimeout.Milliseconds()},
+		{"query_only", int64(0), int64(1)},
+	} {
+		t.Run(c.pragma, func(t *testing.T) {
+			for _, db := range []struct {
+				name string
+				db   *sql.DB
+				want any
+			}{{"writer", s.w, c.writer}, {"reader", s.r, c.rd}} {
+				var got any
+				must(t, db.db.QueryRowContext(ctx, "PRAGMA "+c.pragma).Scan(&got))
+				equal(t, db.name+" "+c.pragma, got, db.want)
+			}
+		})
+	}
+	must(t, s.SaveAccount(ctx, Account{ID: "a"}))
+	must(t, s.Close())
+	for _, f := range []string{DBFile + "-wal", DBFile + "-shm"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s after Close: %v", f, err)
+		}
+	}
+	if _, err := Open(ctx, Options{Dir: dir + "?x"}); err == nil {
+		t.Errorf("Open of a directory with '?' succeeded")
+	}
 }
