@@ -38,8 +38,15 @@ type Config struct {
 	// registry (the store keeps the last data of each source).
 	OnSnapshot func(accountID string, s poll.Snapshot)
 
-	APIToken string // the REST API's bearer token
-	Logger   *slog.Logger
+	// OnPref, when set, sees every change of a user's entity choice.
+	OnPref func(uniqueID string, p entity.Pref)
+	// LastData, when set, gives a vehicle's last known data from an
+	// earlier run, shown until the first refresh brings newer data (a
+	// sleeping car's states survive a restart without waking it).
+	LastData func(vin string) *fleet.VehicleData
+
+	APITokens []string // the REST API's bearer tokens
+	Logger    *slog.Logger
 }
 
 // App wires the coordinators, the entity registry and the REST API. It
@@ -66,7 +73,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	a := &App{cfg: cfg}
-	a.reg = entity.New(entity.Options{Units: cfg.Units, AllEnabled: cfg.AllEnabled, Logger: cfg.Logger})
+	a.reg = entity.New(entity.Options{Units: cfg.Units, AllEnabled: cfg.AllEnabled, Logger: cfg.Logger, OnPref: cfg.OnPref})
 	if cfg.Prefs != nil {
 		a.reg.SetPrefs(cfg.Prefs)
 	}
@@ -79,7 +86,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
 		}
 	}
-	h, err := web.New(web.Options{Registry: a.reg, Token: cfg.APIToken, Logger: cfg.Logger})
+	h, err := web.New(web.Options{Registry: a.reg, Tokens: cfg.APITokens, Logger: cfg.Logger})
 	if err != nil {
 		return nil, err
 	}

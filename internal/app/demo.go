@@ -126,7 +126,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	a, err := New(ctx, Config{
 		Accounts: []Account{{ID: claims.Subject, Scopes: claims.Scopes, Client: client, Sender: commander, Products: products}},
 		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
-		APIToken: o.APIToken, Logger: o.Logger,
+		APITokens: []string{o.APIToken}, Logger: o.Logger,
 	})
 	if err != nil {
 		return err

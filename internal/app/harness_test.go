@@ -75,7 +75,7 @@ func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(
 		t.Fatal(err)
 	}
 	a, err := New(ctx, Config{Accounts: []Account{{ID: acct.ID, Scopes: scopes, Client: client, Sender: cmdr, Products: products}},
-		AllEnabled: true, APIToken: "T"})
+		AllEnabled: true, APITokens: []string{"T"}})
 	if err != nil {
 		t.Fatal(err)
 	}

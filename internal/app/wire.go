@@ -25,6 +25,11 @@ func (a *account) setUp(ctx context.Context) error {
 			if _, err := reg.AddVehicle(a.cfg.ID, v); err != nil {
 				return err
 			}
+			if last := a.a.cfg.LastData; last != nil {
+				if d := last(*v.VIN); d != nil {
+					reg.UpdateVehicle(*v.VIN, "", d, nil)
+				}
+			}
 			c := a.sched.AddVehicle(poll.VehicleSpec{VIN: *v.VIN, Location: scoped[entity.ScopeVehicleLocation]})
 			a.track(entity.Source{Kind: entity.SourceVehicle, VIN: *v.VIN}, c)
 			a.apply(c.Refresh(ctx))

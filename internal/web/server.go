@@ -15,9 +15,9 @@ import (
 // Options configure the API.
 type Options struct {
 	Registry *entity.Registry
-	// Token is the API token clients send as "Authorization: Bearer <token>".
-	// It must not be empty.
-	Token  string
+	// Tokens are the API tokens clients send as "Authorization: Bearer
+	// <token>". There must be at least one, none empty.
+	Tokens []string
 	Logger *slog.Logger
 }
 
@@ -29,13 +29,20 @@ func New(o Options) (http.Handler, error) {
 	if o.Registry == nil {
 		return nil, errors.New("web: no entity registry")
 	}
-	if o.Token == "" {
+	if len(o.Tokens) == 0 {
 		return nil, errors.New("web: an API token is required")
+	}
+	tokens := make([][]byte, 0, len(o.Tokens))
+	for _, t := range o.Tokens {
+		if t == "" {
+			return nil, errors.New("web: an API token is empty")
+		}
+		tokens = append(tokens, []byte(t))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &server{reg: o.Registry, token: []byte(o.Token), log: o.Logger}
+	s := &server{reg: o.Registry, tokens: tokens, log: o.Logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/{$}", s.apiRunning)
 	mux.HandleFunc("GET /api/states", s.states)
@@ -46,9 +53,9 @@ func New(o Options) (http.Handler, error) {
 }
 
 type server struct {
-	reg   *entity.Registry
-	token []byte
-	log   *slog.Logger
+	reg    *entity.Registry
+	tokens [][]byte
+	log    *slog.Logger
 }
 
 // auth refuses /api/ requests without the bearer token, with Home
@@ -57,13 +64,23 @@ func (s *server) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
 			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(tok), s.token) != 1 {
+			if !ok || !s.known([]byte(tok)) {
 				plain(w, http.StatusUnauthorized, "401: Unauthorized")
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// known reports whether tok is one of the API tokens, in constant time per
+// token.
+func (s *server) known(tok []byte) bool {
+	found := 0
+	for _, t := range s.tokens {
+		found |= subtle.ConstantTimeCompare(tok, t)
+	}
+	return found == 1
 }
 
 func (s *server) apiRunning(w http.ResponseWriter, _ *http.Request) {

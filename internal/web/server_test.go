@@ -79,7 +79,7 @@ func newServer(t *testing.T) (*httptest.Server, *sender) {
 		t.Fatal(err)
 	}
 	reg.UpdateVehicle(*v.VIN, "online", &data, nil)
-	h, err := New(Options{Registry: reg, Token: token})
+	h, err := New(Options{Registry: reg, Tokens: []string{"other-token", token}})
 	if err != nil {
 		t.Fatal(err)
 	}
