@@ -82,7 +82,7 @@ func TestHistory(t *testing.T) {
 func TestRecordTimes(t *testing.T) {
 	ctx := t.Context()
 	s := openT(t, "")
-	s.Record(StateChange{EntityID: "a", State: "now"})                        // both: Now()
+	s.Record(StateChange{EntityID: "a", State: "now"})                          // both: Now()
 	s.Record(StateChange{EntityID: "b", State: "changed", LastChanged: at(-1)}) // updated = changed
 	s.Record(StateChange{EntityID: "c", State: "updated", LastUpdated: at(-2)}) // changed = updated
 	must(t, s.Flush(ctx))
