@@ -33,8 +33,8 @@
 // created (mode 0600, from crypto/rand) on first start. A database whose
 // key file is missing is ErrKeyMissing, never a silent reset; a key that
 // does not match the database is ErrDecrypt, at Open (a sealed check value
-// in the meta table) and for any secret that does not decrypt. Back up
-// store.key with the database, and keep them apart.
+// in the meta table) and for any secret that does not decrypt. A backup
+// needs both files; keep the key's copy apart from the database's.
 //
 // # History
 //

@@ -79,6 +79,22 @@ func TestHistory(t *testing.T) {
 	})
 }
 
+func TestRecordTimes(t *testing.T) {
+	ctx := t.Context()
+	s := openT(t, "")
+	s.Record(StateChange{EntityID: "a", State: "now"})                          // both: Now()
+	s.Record(StateChange{EntityID: "b", State: "changed", LastChanged: at(-1)}) // updated = changed
+	s.Record(StateChange{EntityID: "c", State: "updated", LastUpdated: at(-2)}) // changed = updated
+	must(t, s.Flush(ctx))
+	h, err := s.History(ctx, []string{"a", "b", "c"}, at(0), at(0))
+	must(t, err)
+	for id, want := range map[string]time.Time{"a": at(0), "b": at(-1), "c": at(-2)} {
+		if cs := h[id]; len(cs) != 1 || !cs[0].LastChanged.Equal(want) || !cs[0].LastUpdated.Equal(want) {
+			t.Errorf("%s: %+v, want both times %v", id, cs, want)
+		}
+	}
+}
+
 func TestPrune(t *testing.T) {
 	ctx := t.Context()
 	s := openT(t, "")
