@@ -67,6 +67,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSimCmd(), newDemoCmd())
 	root.AddCommand(newConfigCmd())
+	root.AddCommand(newServeCmd(), newLoginCmd())
 	return root
 }
 

@@ -99,7 +99,9 @@ type sessionStore struct {
 	name string
 }
 
-func (s sessionStore) LoadSessions(ctx context.Context) ([]byte, error) { return s.st.Sessions(ctx, s.name) }
+func (s sessionStore) LoadSessions(ctx context.Context) ([]byte, error) {
+	return s.st.Sessions(ctx, s.name)
+}
 func (s sessionStore) SaveSessions(ctx context.Context, data []byte) error {
 	return s.st.SaveSessions(ctx, s.name, data)
 }

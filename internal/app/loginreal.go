@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/store"
+)
+
+// LoginOptions are the flags of `teslafleet login`.
+type LoginOptions struct {
+	ConfigPath string
+	DataDir    string
+	Env        []string
+	In         io.Reader // where a redirected URL may be pasted (stdin)
+	// Browser opens the authorization URL; nil tries the desktop's opener
+	// where there is a desktop, and otherwise only prints the URL.
+	Browser func(url string) error
+	Wait    time.Duration // how long to wait for the sign-in; default 10 min
+}
+
+// RunLogin adds a Tesla account to the store: the authorization-code flow
+// with a checked state and PKCE, its code taken from the loopback callback
+// or from the redirected URL pasted on In. The account is keyed by the
+// token's subject, and its region comes from the token.
+func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
+	cfg, file, err := LoadConfig(o.ConfigPath, o.Env)
+	if err != nil {
+		return err
+	}
+	if o.DataDir != "" {
+		cfg.DataDir = o.DataDir
+	}
+	st, err := store.Open(ctx, store.Options{Dir: cfg.DataDir})
+	if err != nil {
+		return fmt.Errorf("open the store in %s: %w", cfg.DataDir, err)
+	}
+	defer st.Close()
+	fc, err := appCredentials(ctx, cfg, st)
+	if err != nil {
+		return err
+	}
+	browser := o.Browser
+	if browser == nil {
+		browser = desktopBrowser
+	}
+	_, tok, err := authorization{
+		cfg: fc, redirect: cfg.Tesla.RedirectURL, paste: o.In, wait: o.Wait,
+		open: func(_ context.Context, authURL string) error {
+			fmt.Fprintf(out, "Open this address in a browser and sign in to Tesla:\n\n  %s\n\n", authURL)
+			fmt.Fprintf(out, "Waiting for Tesla to send you back to %s.\n", cfg.Tesla.RedirectURL)
+			fmt.Fprintf(out, "If that page does not load (another machine), paste its full address here and press Enter.\n")
+			_ = browser(authURL)
+			return nil
+		},
+	}.run(ctx)
+	if err != nil {
+		return err
+	}
+	claims, err := fleet.ParseClaims(tok.AccessToken)
+	if err != nil {
+		return fmt.Errorf("sign-in: read the token: %w", err)
+	}
+	if err := st.SaveApp(ctx, store.App{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret}); err != nil {
+		return err
+	}
+	if err := st.SaveAccount(ctx, store.Account{ID: claims.Subject, Region: claims.OUCode, Scopes: claims.Scopes}); err != nil {
+		return err
+	}
+	if err := st.SaveToken(ctx, claims.Subject, store.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry}); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\nStart the service with: teslafleet serve%s\n", claims.Subject, claims.OUCode, claims.Scopes, configFlag(file))
+	return nil
+}
+
+// desktopBrowser opens url with the desktop's opener, where there is a
+// desktop; elsewhere it does nothing (the URL is printed).
+func desktopBrowser(url string) error {
+	var cmd string
+	switch {
+	case runtime.GOOS == "darwin":
+		cmd = "open"
+	case os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "":
+		cmd = "xdg-open"
+	default:
+		return nil
+	}
+	path, err := exec.LookPath(cmd)
+	if err != nil {
+		return nil
+	}
+	c := exec.Command(path, url)
+	if err := c.Start(); err != nil {
+		return err
+	}
+	go c.Wait()
+	return nil
+}
