@@ -90,6 +90,9 @@ func (a *account) apply(s poll.Snapshot) {
 		}
 		reg.UpdateHistory(s.SiteID, h, s.Err)
 	}
+	if f := a.a.cfg.OnSnapshot; f != nil {
+		f(a.cfg.ID, s)
+	}
 }
 
 // poller is the registry's way to the coordinators.

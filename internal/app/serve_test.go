@@ -1,0 +1,181 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/teslafleet/teslafleet/internal/sim"
+	"github.com/teslafleet/teslafleet/internal/sim/world"
+	"github.com/teslafleet/teslafleet/internal/store"
+)
+
+// lockedBuffer is a bytes.Buffer for one writer and a reader goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitMatch polls out until re matches and returns the first submatch.
+func waitMatch(t *testing.T, out *lockedBuffer, re *regexp.Regexp) string {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[len(m)-1]
+		}
+	}
+	t.Fatalf("never matched %s:\n%s", re, out.String())
+	return ""
+}
+
+// simBrowser is the person's browser: the simulator's person approves the
+// consent page, and the browser follows the redirect to the callback.
+func simBrowser(srv *sim.Server) func(string) error {
+	return func(authURL string) error {
+		go func() {
+			redirect, err := srv.ApproveConsent(context.Background(), http.DefaultClient, authURL, sim.Consent{Account: DemoAccount})
+			if err != nil {
+				return
+			}
+			if resp, err := http.Get(redirect); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
+}
+
+// runServe starts serve and returns its API's base URL and a stop function
+// that returns serve's error and output.
+func runServe(t *testing.T, cfgPath, dataDir string) (base string, stop func() (string, error)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- RunServe(ctx, ServeOptions{ConfigPath: cfgPath, DataDir: dataDir, Listen: "127.0.0.1:0", APIToken: "test-api-token-0123"}, out)
+	}()
+	base = "http://" + waitMatch(t, out, regexp.MustCompile(`REST API at http://(\S+)/api/`))
+	return base, func() (string, error) {
+		cancel()
+		select {
+		case err := <-done:
+			return out.String(), err
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop")
+			return "", nil
+		}
+	}
+}
+
+func apiState(t *testing.T, base, id string) (string, int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/states/"+id, nil)
+	req.Header.Set("Authorization", "Bearer test-api-token-0123")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var s struct{ State string }
+	_ = json.NewDecoder(resp.Body).Decode(&s)
+	return s.State, resp.StatusCode
+}
+
+// login then serve against the simulator; stopped and started again, serve
+// shows the same entities and overrides, a sleeping car's last states
+// without a billed call, and the month's cost so far.
+func TestLoginServeRestart(t *testing.T) {
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "sim.yaml")
+	if err := writeSimConfig(cfgPath, srv); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := filepath.Join(dir, "data")
+
+	var loginOut lockedBuffer
+	if err := RunLogin(context.Background(), LoginOptions{ConfigPath: cfgPath, DataDir: dataDir, Browser: simBrowser(srv), Wait: 20 * time.Second}, &loginOut); err != nil {
+		t.Fatalf("login: %v\n%s", err, loginOut.String())
+	}
+	if !strings.Contains(loginOut.String(), "Signed in: account ") {
+		t.Fatalf("login said:\n%s", loginOut.String())
+	}
+
+	base, stop := runServe(t, cfgPath, dataDir)
+	level, status := apiState(t, base, "sensor.midnight_battery_level")
+	if status != http.StatusOK || level == "" || level == "unknown" || level == "unavailable" {
+		t.Fatalf("first run: battery level %q (%d)", level, status)
+	}
+	out1, err := stop()
+	if err != nil {
+		t.Fatalf("serve: %v\n%s", err, out1)
+	}
+
+	// Between the runs: the owner disables an entity (kept as an override),
+	// and the car falls asleep.
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := false
+	vin := srv.World().AllVINs()[0]
+	if err := st.SaveOverride(context.Background(), store.Override{UniqueID: vin + "-charge_state_battery_range", Enabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := srv.World().SetVehicle(vin, world.VehiclePatch{State: new("asleep")}); err != nil {
+		t.Fatal(err)
+	}
+	billed := srv.Billing().ByVehicle[vin]
+
+	base, stop = runServe(t, cfgPath, dataDir)
+	if got, _ := apiState(t, base, "sensor.midnight_battery_level"); got != level {
+		t.Errorf("after the restart the sleeping car's battery level is %q, want the last known %q", got, level)
+	}
+	if _, status := apiState(t, base, "sensor.midnight_battery_range"); status != http.StatusNotFound {
+		t.Errorf("the disabled entity answers %d, want 404", status)
+	}
+	if after := srv.Billing().ByVehicle[vin]; after["data"] != billed["data"] || after["wakes"] != billed["wakes"] {
+		t.Errorf("restarting billed the sleeping car %v → %v: it was read or woken", billed, after)
+	}
+	out2, err := stop()
+	if err != nil {
+		t.Fatalf("serve: %v\n%s", err, out2)
+	}
+	// The month's cost carries over: the second run's total includes the first's.
+	re := regexp.MustCompile(`Fleet API usage: (\d+) data`)
+	first, second := re.FindStringSubmatch(out1), re.FindStringSubmatch(out2)
+	if first == nil || second == nil {
+		t.Fatalf("no cost line:\n%s\n%s", out1, out2)
+	}
+	n1, _ := strconv.Atoi(first[1])
+	n2, _ := strconv.Atoi(second[1])
+	if n1 == 0 || n2 <= n1 {
+		t.Errorf("data requests: first run %d, second %d (want the second to include the first's and its own)", n1, n2)
+	}
+}
