@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/entity"
 	"github.com/teslafleet/teslafleet/internal/fleet"
 	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/sim"
+	"github.com/teslafleet/teslafleet/internal/store"
 )
 
 // DemoOptions are the flags of `teslafleet demo`.
@@ -25,6 +27,7 @@ type DemoOptions struct {
 	Units       entity.UnitSystem // metric (default) or imperial
 	AllEntities bool              // enable every entity, disabled-by-default ones too
 	Interval    time.Duration     // a custom polling interval for every product (0: the integration's)
+	DataDir     string            // the store's directory; "" = a fresh temporary one, removed on exit
 	Account     string            // the simulated account to sign in as
 	Logger      *slog.Logger
 }
@@ -74,7 +77,29 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	defer srv.Close()
 	fmt.Fprintf(out, "Simulated Tesla cloud at %s (clock %gx)\n", srv.URLs["NA"], o.Speed)
 
-	ledger := fleet.NewLedger()
+	dataDir := o.DataDir
+	if dataDir == "" {
+		tmp, err := os.MkdirTemp("", "teslafleet-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dataDir = tmp
+	}
+	st, err := store.Open(ctx, store.Options{Dir: dataDir, Logger: o.Logger})
+	if err != nil {
+		return fmt.Errorf("open the store in %s: %w", dataDir, err)
+	}
+	defer st.Close()
+	p, err := newPersistence(ctx, st, o.Logger)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	ledger, err := p.ledger(ctx, time.Now())
+	if err != nil {
+		return err
+	}
 	demo := srv.DemoApp()
 	cfg := fleet.Config{
 		ClientID:     demo.ClientID,
@@ -87,12 +112,12 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Ledger: ledger,
 		Logger: o.Logger,
 	}
-	store := &fleet.MemoryTokenStore{}
-	oauth, err := simLogin(ctx, srv.Cloud, cfg, o.Account, store)
+	signIn := &fleet.MemoryTokenStore{}
+	oauth, err := simLogin(ctx, srv.Cloud, cfg, o.Account, signIn)
 	if err != nil {
 		return err
 	}
-	tok, err := store.Load(ctx)
+	tok, err := signIn.Load(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,9 +125,17 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The account and its token go to the store, as teslafleet login does.
+	if err := st.SaveAccount(ctx, store.Account{ID: claims.Subject, Region: claims.OUCode, Scopes: claims.Scopes}); err != nil {
+		return err
+	}
+	tokens := tokenStore{st: st, account: claims.Subject}
+	if err := tokens.Save(ctx, tok); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "Signed in as %s (account %s, region %s, scopes %v)\n", o.Account, claims.Subject, claims.OUCode, claims.Scopes)
 
-	client := fleet.New(cfg, oauth.TokenManager(store))
+	client := fleet.New(cfg, oauth.TokenManager(tokens))
 	if _, err := client.UseTokenRegion(ctx); err != nil {
 		return fmt.Errorf("choose the Fleet API region: %w", err)
 	}
@@ -113,7 +146,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	printProducts(out, products)
 
 	progress := newCommandProgress(out)
-	commander, err := setUpCommands(ctx, cfg, oauth, client, keys, srv.URLs["NA"]+"/_ak/"+demoDomain, progress)
+	commander, err := setUpCommands(ctx, cfg, oauth, client, keys, srv.URLs["NA"]+"/_ak/"+demoDomain, p.sessions(claims.Subject), progress)
 	if err != nil {
 		return err
 	}
@@ -126,6 +159,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	a, err := New(ctx, Config{
 		Accounts: []Account{{ID: claims.Subject, Scopes: claims.Scopes, Client: client, Sender: commander, Products: products}},
 		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
+		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 	})
 	if err != nil {
@@ -139,7 +173,9 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
 	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", url, o.APIToken)
 	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, url)
-	fmt.Fprintf(out, "Serving until interrupted.\n")
+	fmt.Fprintf(out, "Serving until interrupted (store in %s).\n", dataDir)
+	stopHistory := p.recordHistory(a.Registry())
+	defer stopHistory()
 	err = a.Serve(ctx, ln)
 	printCost(out, ledger.Totals())
 	return err

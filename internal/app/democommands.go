@@ -24,7 +24,7 @@ const demoDomain = "teslafleet.local"
 // POST partner_accounts, which fetches the hosted key), and pair it with
 // the vehicles by opening https://tesla.com/_ak/<domain> in the Tesla app
 // (simPairURL stands in for that tap). It returns a Commander.
-func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *setup.KeyPair, simPairURL string, progress *commandProgress) (*command.Commander, error) {
+func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, client *fleet.Client, keys *setup.KeyPair, simPairURL string, sessions command.SessionStore, progress *commandProgress) (*command.Commander, error) {
 	out := progress.out
 	tok, err := oa.PartnerToken(ctx, client.Region())
 	if err != nil {
@@ -57,7 +57,7 @@ func setUpCommands(ctx context.Context, cfg fleet.Config, oa *fleet.OAuth, clien
 	return command.New(command.Config{
 		Fleet:    client,
 		Key:      key,
-		Sessions: &command.MemorySessionStore{},
+		Sessions: sessions,
 		Domain:   demoDomain,
 		Progress: progress.report,
 	})

@@ -200,19 +200,25 @@ func (p *persistence) lastVehicleData(vin string) *fleet.VehicleData {
 // history until the subscription closes. The store's queue never blocks.
 func (p *persistence) recordHistory(reg *entity.Registry) (stop func()) {
 	sub := reg.Subscribe(4096)
+	record := func(s *entity.State) {
+		attrs, err := json.Marshal(s.Attributes)
+		if err != nil {
+			return
+		}
+		p.st.Record(store.StateChange{
+			EntityID: s.EntityID, State: s.State, Attributes: attrs,
+			LastChanged: s.LastChanged.Time, LastUpdated: s.LastUpdated.Time, ContextID: s.Context.ID,
+		})
+	}
+	// The states set up before the subscription are the history's start.
+	for _, s := range reg.States() {
+		record(&s)
+	}
 	p.wg.Go(func() {
 		for ch := range sub.C {
-			if ch.New == nil {
-				continue
+			if ch.New != nil {
+				record(ch.New)
 			}
-			attrs, err := json.Marshal(ch.New.Attributes)
-			if err != nil {
-				continue
-			}
-			p.st.Record(store.StateChange{
-				EntityID: ch.New.EntityID, State: ch.New.State, Attributes: attrs,
-				LastChanged: ch.New.LastChanged.Time, LastUpdated: ch.New.LastUpdated.Time, ContextID: ch.New.Context.ID,
-			})
 		}
 		if n := sub.Dropped(); n > 0 {
 			p.log.Error("history: state changes did not fit the subscription's buffer", "dropped", n)
