@@ -90,8 +90,13 @@ func runServe(t *testing.T, cfgPath, dataDir string) (base string, stop func() (
 
 func apiState(t *testing.T, base, id string) (string, int) {
 	t.Helper()
+	return apiStateWith(t, base, "test-api-token-0123", id)
+}
+
+func apiStateWith(t *testing.T, base, token, id string) (string, int) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/api/states/"+id, nil)
-	req.Header.Set("Authorization", "Bearer test-api-token-0123")
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -178,4 +183,15 @@ func TestLoginServeRestart(t *testing.T) {
 	if n1 == 0 || n2 <= n1 {
 		t.Errorf("data requests: first run %d, second %d (want the second to include the first's and its own)", n1, n2)
 	}
+}
+
+var httpClient = &http.Client{Timeout: 10 * time.Second}
+
+func newRequest(url, token string) (*http.Request, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req, nil
 }
