@@ -3,8 +3,13 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
+	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/sim"
 	"github.com/teslafleet/teslafleet/internal/sim/world"
 	"github.com/teslafleet/teslafleet/internal/store"
@@ -194,4 +200,93 @@ func newRequest(url, token string) (*http.Request, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	return req, nil
+}
+
+// With a paired command key, serve's signed sessions are kept in the store:
+// after a restart the next signed command needs no new handshake.
+func TestSignedSessionsSurviveRestart(t *testing.T) {
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath, dataDir := filepath.Join(dir, "sim.yaml"), filepath.Join(dir, "data")
+	if err := writeSimConfig(cfgPath, srv); err != nil {
+		t.Fatal(err)
+	}
+	if err := RunLogin(context.Background(), LoginOptions{ConfigPath: cfgPath, DataDir: dataDir, Browser: simBrowser(srv), Wait: 20 * time.Second}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// The command key, paired with the signed-only car (the setup issue
+	// will make and pair it; here the owner did).
+	keys, err := setup.NewKeyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dataDir, commandKeyFile), keys.PrivatePEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vin := srv.World().AllVINs()[0] // Midnight: signed commands only
+	block, _ := pem.Decode(keys.PublicPEM)
+	pub, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecdhPub, err := pub.(*ecdsa.PublicKey).ECDH()
+	if err != nil {
+		t.Fatal(err)
+	}
+	car, ok := srv.Car(vin)
+	if !ok {
+		t.Fatal("no car")
+	}
+	if err := car.AddKey(ecdhPub.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+
+	call := func(base, service string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/services/switch/"+service, strings.NewReader(`{"entity_id":"switch.midnight_sentry_mode"}`))
+		req.Header.Set("Authorization", "Bearer test-api-token-0123")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("switch.%s: %d %s", service, resp.StatusCode, b)
+		}
+	}
+	base, stop := runServe(t, cfgPath, dataDir)
+	call(base, "turn_on")
+	if _, err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	handshakes := car.Stats().Handshakes
+	if handshakes == 0 {
+		t.Fatal("the first signed command made no handshake")
+	}
+	base, stop = runServe(t, cfgPath, dataDir)
+	call(base, "turn_off")
+	if _, err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := car.Stats().Handshakes; got != handshakes {
+		t.Errorf("the signed command after the restart made %d new handshakes, want 0", got-handshakes)
+	}
+	if got := path(mustVehicleData(t, srv, vin), "vehicle_state", "sentry_mode"); got != false {
+		t.Errorf("sentry_mode %v after turn_off", got)
+	}
+}
+
+func mustVehicleData(t *testing.T, srv *sim.Server, vin string) map[string]any {
+	t.Helper()
+	acct := srv.World().Accounts()[0]
+	d, err := srv.World().VehicleData(acct.ID, vin, world.DataQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
