@@ -43,9 +43,15 @@ func (l *lockedBuffer) String() string {
 }
 
 // waitMatch polls out until re matches and returns the first submatch.
-func waitMatch(t *testing.T, out *lockedBuffer, re *regexp.Regexp) string {
+func waitMatch(t testing.TB, out *lockedBuffer, re *regexp.Regexp) string {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	return waitMatchFor(t, out, re, 20*time.Second)
+}
+
+// waitMatchFor is waitMatch with its own deadline.
+func waitMatchFor(t testing.TB, out *lockedBuffer, re *regexp.Regexp, wait time.Duration) string {
+	t.Helper()
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
 			return m[len(m)-1]
 		}
