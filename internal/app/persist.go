@@ -214,14 +214,35 @@ func (p *persistence) recordHistory(reg *entity.Registry) (stop func()) {
 	for _, s := range reg.States() {
 		record(&s)
 	}
+	done := make(chan struct{})
 	p.wg.Go(func() {
+		defer close(done)
 		for ch := range sub.C {
 			if ch.New != nil {
 				record(ch.New)
 			}
 		}
-		if n := sub.Dropped(); n > 0 {
-			p.log.Error("history: state changes did not fit the subscription's buffer", "dropped", n)
+	})
+	// Changes that did not fit the subscription are counted by it; say so
+	// once a minute, and at the end.
+	p.wg.Go(func() {
+		var told uint64
+		tell := func() {
+			if n := sub.Dropped(); n > told {
+				p.log.Error("history: state changes did not fit the history's buffer and are not kept", "dropped", n-told, "total", n)
+				told = n
+			}
+		}
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				tell()
+			case <-done:
+				tell()
+				return
+			}
 		}
 	})
 	return sub.Close
