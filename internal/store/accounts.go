@@ -106,6 +106,30 @@ func (s *Store) DeleteAccount(ctx context.Context, id string) error {
 	return affected(res, err)
 }
 
+// RemoveAccount deletes an account and everything kept for it alone, in
+// one transaction: its token, its command sessions (sessionsName) and its
+// cost ledger rows. ErrNotFound when the account does not exist.
+func (s *Store) RemoveAccount(ctx context.Context, id, sessionsName string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM accounts WHERE id = ?", id)
+		if err := affected(res, err); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE name = ?", sessionsName); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM usage WHERE account = ?", id)
+		return err
+	})
+}
+
+// DeleteApp deletes the stored application credentials; ErrNotFound when
+// there are none.
+func (s *Store) DeleteApp(ctx context.Context) error {
+	res, err := s.exec(ctx, "DELETE FROM app")
+	return affected(res, err)
+}
+
 // SaveToken stores an account's token, replacing the previous one. It
 // returns once the transaction is committed durably: only then may the
 // caller use a rotated refresh token. ErrNotFound when the account does not

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"io/fs"
@@ -256,5 +257,61 @@ func TestConnections(t *testing.T) {
 	}
 	if _, err := Open(ctx, Options{Dir: dir + "?x"}); err == nil {
 		t.Errorf("Open of a directory with '?' succeeded")
+	}
+}
+
+// Removing an account deletes its token, sessions and ledger rows and
+// nothing of another account; the application credentials go on their own.
+func TestRemoveAccountAndApp(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range []string{"a", "b"} {
+		if err := s.SaveAccount(ctx, Account{ID: id, Region: "NA"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveToken(ctx, id, Token{AccessToken: "at-" + id, RefreshToken: "rt-" + id}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveSessions(ctx, "vcp/"+id, []byte("s-"+id)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddUsage(ctx, Usage{Account: id, Device: "V", Category: "data", Month: "2026-12", Count: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveApp(ctx, App{ClientID: "c", ClientSecret: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveAccount(ctx, "a", "vcp/a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Token(ctx, "a"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a's token after removal: %v", err)
+	}
+	if b, _ := s.Sessions(ctx, "vcp/a"); b != nil {
+		t.Errorf("a's sessions after removal: %q", b)
+	}
+	if b, _ := s.Sessions(ctx, "vcp/b"); string(b) != "s-b" {
+		t.Errorf("b's sessions: %q", b)
+	}
+	usage, _ := s.UsageFor(ctx, "2026-12")
+	if len(usage) != 1 || usage[0].Account != "b" {
+		t.Errorf("usage after removal: %+v", usage)
+	}
+	if err := s.RemoveAccount(ctx, "a", "vcp/a"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("removing twice: %v", err)
+	}
+	if _, ok, _ := s.App(ctx); !ok {
+		t.Fatal("the app went with the account")
+	}
+	if err := s.DeleteApp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.App(ctx); ok {
+		t.Error("the app is still there")
 	}
 }
