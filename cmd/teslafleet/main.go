@@ -67,7 +67,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newSimCmd(), newDemoCmd())
 	root.AddCommand(newConfigCmd())
-	root.AddCommand(newServeCmd(), newLoginCmd())
+	root.AddCommand(newServeCmd(), newLoginCmd(), newAccountCmd(), newAppCmd())
 	return root
 }
 
@@ -77,4 +77,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
 	}
 	return nil
+}
+
+// errWant says what arguments a command takes.
+func errWant(cmd *cobra.Command, what string) error {
+	return fmt.Errorf("%s takes %s", cmd.CommandPath(), what)
 }

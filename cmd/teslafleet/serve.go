@@ -48,5 +48,6 @@ func newLoginCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.ConfigPath, "config", "", "the configuration file (default: $TESLAFLEET_CONFIG, else teslafleet.yaml in the data directory)")
 	f.StringVar(&o.DataDir, "data", "", "the data directory (overrides data_dir)")
+	f.StringVar(&o.Account, "account", "", "sign in again as this account (a sign-in as another account is refused and changes nothing)")
 	return cmd
 }

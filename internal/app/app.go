@@ -64,6 +64,9 @@ type account struct {
 	cfg   Account
 	sched *poll.Scheduler
 	coord map[entity.Source]*poll.Coordinator
+
+	mu      sync.Mutex
+	relogin bool // Tesla refused the refresh token
 }
 
 // New sets every account's products up as the integration does (the first

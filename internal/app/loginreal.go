@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,7 +24,13 @@ type LoginOptions struct {
 	// where there is a desktop, and otherwise only prints the URL.
 	Browser func(url string) error
 	Wait    time.Duration // how long to wait for the sign-in; default 10 min
+	// Account, when set, is the account being signed in again: a sign-in
+	// as any other account is refused and changes nothing.
+	Account string
 }
+
+// ErrAccountMismatch: a re-login signed in as another Tesla account.
+var ErrAccountMismatch = errors.New("the reauthentication account does not match the original account")
 
 // RunLogin adds a Tesla account to the store: the authorization-code flow
 // with a checked state and PKCE, its code taken from the loopback callback
@@ -67,16 +74,26 @@ func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("sign-in: read the token: %w", err)
 	}
+	if o.Account != "" && claims.Subject != o.Account {
+		return fmt.Errorf("%w: signed in as %s, not %s; nothing was changed (sign in with that account's Tesla login, or run teslafleet login without --account to add this one)", ErrAccountMismatch, claims.Subject, o.Account)
+	}
+	region := claims.OUCode
+	if region == "" {
+		client := fleet.New(fc, fleet.StaticToken(tok.AccessToken))
+		if r, err := client.UseTokenRegion(ctx); err == nil {
+			region = string(r)
+		}
+	}
 	if err := st.SaveApp(ctx, store.App{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret}); err != nil {
 		return err
 	}
-	if err := st.SaveAccount(ctx, store.Account{ID: claims.Subject, Region: claims.OUCode, Scopes: claims.Scopes}); err != nil {
+	if err := st.SaveAccount(ctx, store.Account{ID: claims.Subject, Region: region, Scopes: claims.Scopes}); err != nil {
 		return err
 	}
 	if err := st.SaveToken(ctx, claims.Subject, store.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\nStart the service with: teslafleet serve%s\n", claims.Subject, claims.OUCode, claims.Scopes, configFlag(file))
+	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\nStart the service with: teslafleet serve%s\n", claims.Subject, region, claims.Scopes, configFlag(file))
 	return nil
 }
 

@@ -107,7 +107,7 @@ func (s sessionStore) SaveSessions(ctx context.Context, data []byte) error {
 }
 
 func (p *persistence) sessions(accountID string) sessionStore {
-	return sessionStore{st: p.st, name: "vcp/" + accountID}
+	return sessionStore{st: p.st, name: sessionsName(accountID)}
 }
 
 // ledger is a cost ledger holding this month's counts from the store, and

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -27,6 +28,8 @@ func TestRefreshRefusedNeedsLogin(t *testing.T) {
 		for range 2 {
 			rt = s.outOfBandRefresh(t, rt)
 		}
+		var logs lockedBuffer
+		s.cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- s.Poll(ctx) }()
@@ -43,6 +46,12 @@ func TestRefreshRefusedNeedsLogin(t *testing.T) {
 		}
 		if n := s.cloud.OAuth().Stats()[oauth.StatLoginRequired]; n != 1 {
 			t.Errorf("the token endpoint refused %d refreshes, want exactly 1 (no retry loop)", n)
+		}
+		if n := strings.Count(logs.String(), "Tesla refused the account's refresh token"); n != 1 {
+			t.Errorf("the refused login was logged %d times over 9 hours of polling, want once:\n%s", n, logs.String())
+		}
+		if got := s.ReloginNeeded(); len(got) != 1 || got[0] != s.account.ID {
+			t.Errorf("ReloginNeeded = %v", got)
 		}
 		cancel()
 		if err := <-done; err != nil {

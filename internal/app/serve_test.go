@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -295,4 +296,85 @@ func mustVehicleData(t *testing.T, srv *sim.Server, vin string) map[string]any {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// A re-login as another Tesla account is refused and changes nothing; a
+// re-login as the same account repairs it, keeping everything else.
+func TestReloginAsAnotherAccountIsRefused(t *testing.T) {
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	other := srv.World().AddAccount("someone@example.com", "NA")
+	dir := t.TempDir()
+	cfgPath, dataDir := filepath.Join(dir, "sim.yaml"), filepath.Join(dir, "data")
+	if err := writeSimConfig(cfgPath, srv); err != nil {
+		t.Fatal(err)
+	}
+	login := func(account, as string) error {
+		return RunLogin(context.Background(), LoginOptions{ConfigPath: cfgPath, DataDir: dataDir, Account: account,
+			Browser: simBrowserAs(srv, as), Wait: 20 * time.Second}, io.Discard)
+	}
+	if err := login("", DemoAccount); err != nil {
+		t.Fatal(err)
+	}
+	owner := srv.World().Accounts()[0].ID
+	before := storedTokens(t, dataDir)
+
+	err = login(owner, "someone@example.com")
+	if !errors.Is(err, ErrAccountMismatch) {
+		t.Fatalf("re-login as another account: %v", err)
+	}
+	after := storedTokens(t, dataDir)
+	if len(after) != 1 || after[owner] != before[owner] {
+		t.Errorf("a refused re-login changed the store: %v → %v", before, after)
+	}
+	if _, ok := after[other.ID]; ok {
+		t.Error("the other account was added")
+	}
+	if err := login(owner, DemoAccount); err != nil {
+		t.Fatalf("re-login as the same account: %v", err)
+	}
+	if again := storedTokens(t, dataDir); again[owner] == before[owner] || len(again) != 1 {
+		t.Errorf("re-login as the same account: %v", again)
+	}
+}
+
+// storedTokens maps each stored account to its refresh token.
+func storedTokens(t *testing.T, dataDir string) map[string]string {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	accts, err := st.Accounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, a := range accts {
+		tok, err := st.Token(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[a.ID] = tok.RefreshToken
+	}
+	return out
+}
+
+func simBrowserAs(srv *sim.Server, account string) func(string) error {
+	return func(authURL string) error {
+		go func() {
+			redirect, err := srv.ApproveConsent(context.Background(), http.DefaultClient, authURL, sim.Consent{Account: account})
+			if err != nil {
+				return
+			}
+			if resp, err := http.Get(redirect); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		return nil
+	}
 }

@@ -75,7 +75,7 @@ func (a *account) apply(s poll.Snapshot) {
 	if s.RateLimited {
 		return
 	}
-	reg.SetLoginRequired(a.cfg.ID, errors.Is(s.Err, fleet.ErrLoginRequired))
+	a.loginRequired(errors.Is(s.Err, fleet.ErrLoginRequired))
 	switch s.Kind {
 	case poll.KindVehicle:
 		reg.UpdateVehicle(s.VIN, s.State, s.Data, s.Err)
@@ -93,6 +93,38 @@ func (a *account) apply(s poll.Snapshot) {
 	if f := a.a.cfg.OnSnapshot; f != nil {
 		f(a.cfg.ID, s)
 	}
+}
+
+// loginRequired marks the account as needing a new login (its entities go
+// unavailable), and says so in the log once per change, not per refresh.
+func (a *account) loginRequired(needed bool) {
+	a.mu.Lock()
+	changed := a.relogin != needed
+	a.relogin = needed
+	a.mu.Unlock()
+	if !changed {
+		return
+	}
+	a.a.reg.SetLoginRequired(a.cfg.ID, needed)
+	if needed {
+		a.a.cfg.Logger.Error("Tesla refused the account's refresh token: its entities are unavailable until it signs in again",
+			"account", a.cfg.ID, "fix", "teslafleet login --account "+a.cfg.ID)
+	} else {
+		a.a.cfg.Logger.Info("the account is signed in again", "account", a.cfg.ID)
+	}
+}
+
+// ReloginNeeded lists the accounts whose refresh token Tesla refused.
+func (a *App) ReloginNeeded() []string {
+	var out []string
+	for _, acct := range a.accounts {
+		acct.mu.Lock()
+		if acct.relogin {
+			out = append(out, acct.cfg.ID)
+		}
+		acct.mu.Unlock()
+	}
+	return out
 }
 
 // poller is the registry's way to the coordinators.
