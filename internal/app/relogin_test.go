@@ -2,8 +2,8 @@ package app
 
 import (
 	"context"
-	"log/slog"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
