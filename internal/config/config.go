@@ -20,6 +20,7 @@ type Config struct {
 	Tesla     Tesla    `yaml:"tesla"`
 	Polling   Polling  `yaml:"polling"`
 	History   History  `yaml:"history"`
+	Hosting   Hosting  `yaml:"hosting"`
 }
 
 // Units are the units states are shown in.
@@ -117,6 +118,19 @@ type History struct {
 	Queue     int           `yaml:"queue"`     // states buffered for the writer
 }
 
+// Hosting is how the app's public key is served at
+// https://<tesla.domain>/.well-known/appspecific/com.tesla.3p.public-key.pem.
+// The REST API's listener always answers that path; with ACME teslafleet
+// also obtains a TLS certificate for the domain itself (Let's Encrypt,
+// TLS-ALPN-01 on HTTPSListen and HTTP-01 on HTTPListen), so no reverse
+// proxy is needed.
+type Hosting struct {
+	ACME        bool   `yaml:"acme"`
+	ACMEEmail   string `yaml:"acme_email"`
+	HTTPSListen string `yaml:"https_listen"`
+	HTTPListen  string `yaml:"http_listen"`
+}
+
 // Tesla's endpoints (Fleet API reference §0 and §2). China's token host is
 // assumed to be its authorize host, auth.tesla.cn.
 const (
@@ -158,6 +172,7 @@ func Default() Config {
 		},
 		Polling: Polling{Enabled: true},
 		History: History{Retention: 720 * time.Hour, Queue: 4096},
+		Hosting: Hosting{HTTPSListen: ":443", HTTPListen: ":80"},
 	}
 }
 

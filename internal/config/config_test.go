@@ -165,7 +165,7 @@ func TestScalarForms(t *testing.T) {
 
 func TestEveryKeyHasAVariable(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 23 {
+	if len(keys) != 27 {
 		t.Errorf("%d keys: %v", len(keys), keys)
 	}
 	for _, k := range keys {
@@ -211,6 +211,10 @@ func TestBadConfig(t *testing.T) {
 			"teslafleet.yaml:2: history.queue: 0 is out of range (1 to 1048576)"},
 		{"negative retention", "history:\n  retention: -1h\n", nil,
 			"teslafleet.yaml:2: history.retention: -1h is out of range (0 keeps history forever, or a positive duration)"},
+		{"acme without a domain", "hosting:\n  acme: true\n", nil,
+			"teslafleet.yaml:2: hosting.acme: needs tesla.domain: the certificate is for the app's domain"},
+		{"bad https listen", "hosting:\n  https_listen: 443\n", nil,
+			`teslafleet.yaml:2: hosting.https_listen: invalid address "443" (want host:port, e.g. 127.0.0.1:8080 or :8080)`},
 		{"interval too short", "polling: {interval: 10ms}\n", nil,
 			"teslafleet.yaml:1: polling.interval: 10ms is out of range (0 for the integration's cadence, or 1s to 24h)"},
 		{"bad URL", "tesla:\n  fleet_api:\n    eu: fleet-api.example.com\n", nil,

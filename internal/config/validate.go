@@ -84,6 +84,20 @@ func (c Config) checks() []check {
 			}
 			return ""
 		}},
+		check{"hosting.https_listen", func() string { return checkListen(c.Hosting.HTTPSListen) }},
+		check{"hosting.http_listen", func() string { return checkListen(c.Hosting.HTTPListen) }},
+		check{"hosting.acme_email", func() string {
+			if e := c.Hosting.ACMEEmail; e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " :/")) {
+				return fmt.Sprintf("%q is not an email address", e)
+			}
+			return ""
+		}},
+		check{"hosting.acme", func() string {
+			if c.Hosting.ACME && c.Tesla.Domain == "" {
+				return "needs tesla.domain: the certificate is for the app's domain"
+			}
+			return ""
+		}},
 		check{"history.queue", func() string {
 			if q := c.History.Queue; q < 1 || q > MaxQueue {
 				return fmt.Sprintf("%d is out of range (1 to %d)", q, MaxQueue)
@@ -161,3 +175,4 @@ func checkDomain(d string) string {
 	}
 	return fmt.Sprintf("invalid domain %q (want a host name such as example.com, without https:// or a path)", d)
 }
+
