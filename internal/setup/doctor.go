@@ -318,7 +318,8 @@ func (d *doctor) account(ctx context.Context, a DoctorAccount, key *KeyPair) {
 	note(err)
 	tokenOK := true
 	switch {
-	case err == nil, errors.Is(err, fleet.ErrPaymentRequired), errors.Is(err, fleet.ErrMissingScope), errors.Is(err, fleet.ErrForbidden):
+	case err == nil, errors.Is(err, fleet.ErrPaymentRequired), errors.Is(err, fleet.ErrMissingScope), errors.Is(err, fleet.ErrForbidden),
+		errors.Is(err, fleet.ErrNotRegistered):
 		d.add(name(CheckToken), StatusPass, "Tesla accepts the account's token", "")
 	case errors.Is(err, fleet.ErrLoginRequired), errors.Is(err, fleet.ErrNoToken), errors.Is(err, fleet.ErrTokenExpired):
 		tokenOK = false
@@ -344,6 +345,13 @@ func (d *doctor) account(ctx context.Context, a DoctorAccount, key *KeyPair) {
 		region = start
 	}
 	switch {
+	case errors.Is(err, fleet.ErrNotRegistered):
+		d.add(name(CheckRegion), StatusFail,
+			fmt.Sprintf("Tesla refuses the account's requests in region %s: the app is not registered there (412)", a.Client.Region()),
+			"Run `teslafleet register`: the app must be registered in the account's region.")
+		d.scopes(name(CheckScopes), a.Scopes)
+		d.partner(ctx, a, a.Client.Region(), key, name(CheckPartner))
+		return
 	case err != nil:
 		d.add(name(CheckRegion), StatusWarn, "not checked: GET /api/1/users/region failed: "+err.Error(),
 			"Grant the user_data scope (`teslafleet login` again) so that the account's region can be checked.")
