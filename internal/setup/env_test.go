@@ -169,3 +169,7 @@ func oauthToken(tk oauth.Tokens) *oauth2.Token {
 	return &oauth2.Token{AccessToken: tk.AccessToken, RefreshToken: tk.RefreshToken, TokenType: "Bearer",
 		Expiry: time.Now().Add(time.Duration(tk.ExpiresIn) * time.Second)}
 }
+
+func simFault(path string, status, count int) sim.Fault {
+	return sim.Fault{Path: path, Status: status, Count: count, Body: `{"response":null,"error":"injected","error_description":""}`}
+}
