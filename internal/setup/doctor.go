@@ -493,8 +493,9 @@ func (d *doctor) vehicles(ctx context.Context, a DoctorAccount, name func(string
 		}
 	}
 	if len(vins) == 0 {
-		if perr != nil && a.VINs == nil {
-			d.add(name(CheckVehicles), StatusWarn, "cannot list the account's vehicles: "+perr.Error(), "")
+		if perr != nil && a.VINs == nil && !errors.Is(perr, fleet.ErrPaymentRequired) { // billing reports a 402
+			d.add(name(CheckVehicles), StatusWarn, "cannot list the account's vehicles: "+perr.Error(),
+				"Check that the vehicle_device_data scope is granted (`teslafleet login` again) and try again.")
 		}
 		return
 	}
