@@ -352,9 +352,12 @@ func (d *doctor) account(ctx context.Context, a DoctorAccount, key *KeyPair) {
 		d.scopes(name(CheckScopes), a.Scopes)
 		d.partner(ctx, a, a.Client.Region(), key, name(CheckPartner))
 		return
-	case err != nil:
+	case errors.Is(err, fleet.ErrMissingScope), errors.Is(err, fleet.ErrForbidden):
 		d.add(name(CheckRegion), StatusWarn, "not checked: GET /api/1/users/region failed: "+err.Error(),
 			"Grant the user_data scope (`teslafleet login` again) so that the account's region can be checked.")
+	case err != nil:
+		d.add(name(CheckRegion), StatusWarn, "not checked: GET /api/1/users/region failed: "+err.Error(),
+			fixFor(err, "Try again later."))
 	case ur.Region == nil:
 		d.add(name(CheckRegion), StatusWarn, "Tesla did not say the account's region", "")
 	default:
@@ -454,7 +457,7 @@ func (d *doctor) partner(ctx context.Context, a DoctorAccount, region fleet.Regi
 		return
 	case err != nil:
 		d.add(name, StatusFail, fmt.Sprintf("cannot read the registration in %s: %v", region, err),
-			"Run `teslafleet register`; if it keeps failing, check the app on developer.tesla.com.")
+			fixFor(err, "Run `teslafleet register`; if it keeps failing, check the app on developer.tesla.com."))
 		return
 	case pk.PublicKey == nil || *pk.PublicKey == "":
 		d.add(name, StatusFail, fmt.Sprintf("Tesla holds no public key for %s in region %s", domain, region),
@@ -503,7 +506,7 @@ func (d *doctor) vehicles(ctx context.Context, a DoctorAccount, name func(string
 	note(err)
 	if err != nil {
 		d.add(name(CheckVehicles), StatusFail, "cannot read the vehicles' key pairing (fleet_status): "+err.Error(),
-			"Check the vehicle_device_data scope (`teslafleet login` again) and try again.")
+			fixFor(err, "Check the vehicle_device_data scope (`teslafleet login` again) and try again."))
 		return
 	}
 	domain, _ := NormalizeDomain(d.in.Domain)
@@ -539,8 +542,18 @@ func (d *doctor) vehicles(ctx context.Context, a DoctorAccount, name func(string
 	}
 }
 
+// fixFor is the billing fix for a 402, else fallback.
+func fixFor(err error, fallback string) string {
+	if errors.Is(err, fleet.ErrPaymentRequired) {
+		return billingFix
+	}
+	return fallback
+}
+
+const billingFix = "Add a payment method on developer.tesla.com (Dashboard > Billing): Tesla's $10 monthly credit is spent or billing is not set up. Commands and data stay refused until then."
+
 func (d *doctor) billing(name string, a DoctorAccount, saw402 bool) {
-	const fix = "Add a payment method on developer.tesla.com (Dashboard > Billing): Tesla's $10 monthly credit is spent or billing is not set up. Commands and data stay refused until then."
+	const fix = billingFix
 	switch {
 	case saw402:
 		d.add(name, StatusFail, "Tesla answers 402 Payment Required now", fix)

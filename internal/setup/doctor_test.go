@@ -219,6 +219,9 @@ func TestDoctorFailures(t *testing.T) {
 			}
 			tc.breakf(t, dc)
 			checks := dc.run(t)
+			if os.Getenv("DOCTOR_DUMP") != "" {
+				dump(t, checks)
+			}
 			c, ok := find(checks, tc.check)
 			if !ok || c.Status != tc.status {
 				dump(t, checks)
