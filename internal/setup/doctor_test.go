@@ -89,8 +89,8 @@ func (dc *doctorCase) run(t *testing.T) []Check {
 			}
 		}
 	}
-	if b, err := json.Marshal(checks); err != nil || !strings.Contains(string(b), `"status":"pass"`) && len(checks) > 0 && !Failed(checks) {
-		t.Errorf("json: %s %v", b, err)
+	if _, err := json.Marshal(checks); err != nil {
+		t.Errorf("json: %v", err)
 	}
 	return checks
 }
