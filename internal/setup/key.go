@@ -41,6 +41,15 @@ func NewKeyPair() (*KeyPair, error) {
 	}, nil
 }
 
+// PublicKeyHandler answers the public key as Tesla fetches it: 200, the
+// PEM, a PEM content type, no redirect.
+func PublicKeyHandler(publicPEM []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(publicPEM)
+	})
+}
+
 // HostPublicKey serves the public key at PublicKeyPath on a loopback port
 // and returns its base URL and a function that stops it.
 func HostPublicKey(publicPEM []byte) (string, func(), error) {
@@ -49,10 +58,7 @@ func HostPublicKey(publicPEM []byte) (string, func(), error) {
 		return "", nil, fmt.Errorf("listen for key hosting: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+PublicKeyPath, func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/x-pem-file")
-		_, _ = w.Write(publicPEM)
-	})
+	mux.Handle("GET "+PublicKeyPath, PublicKeyHandler(publicPEM))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
