@@ -46,7 +46,12 @@ type Config struct {
 	LastData func(vin string) *fleet.VehicleData
 
 	APITokens []string // the REST API's bearer tokens
-	Logger    *slog.Logger
+	// PublicKeyPEM, when set, is answered at setup.PublicKeyPath (key
+	// hosting by teslafleet itself).
+	PublicKeyPEM []byte
+	// Extra are more API routes behind the bearer token.
+	Extra  map[string]http.Handler
+	Logger *slog.Logger
 }
 
 // App wires the coordinators, the entity registry and the REST API. It
@@ -89,11 +94,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
 		}
 	}
-	h, err := web.New(web.Options{Registry: a.reg, Tokens: cfg.APITokens, Logger: cfg.Logger})
+	h, err := web.New(web.Options{Registry: a.reg, Tokens: cfg.APITokens, Logger: cfg.Logger, Extra: cfg.Extra})
 	if err != nil {
 		return nil, err
 	}
-	a.api = h
+	a.api = withKeyHosting(h, cfg.PublicKeyPEM)
 	return a, nil
 }
 

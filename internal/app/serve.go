@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/teslafleet/teslafleet/internal/command"
 	"github.com/teslafleet/teslafleet/internal/config"
 	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/store"
 )
 
@@ -33,10 +35,6 @@ type ServeOptions struct {
 // apiTokenFile holds the API token serve made on its first start, when the
 // configuration names none.
 const apiTokenFile = "api-token"
-
-// commandKeyFile is the app's private command key in the data directory;
-// without it commands go out as REST (the setup issue creates and pairs it).
-const commandKeyFile = "command-key.pem"
 
 // RunServe is the service: it loads the configuration, opens the store,
 // resumes every stored account (refreshing tokens as needed), and runs the
@@ -84,11 +82,18 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		return err
 	}
 	if len(accounts) == 0 {
-		return fmt.Errorf("no Tesla account is signed in: run teslafleet login%s first", configFlag(file))
+		fmt.Fprintf(out, "No Tesla account is signed in yet: run teslafleet login%s, then start serve again.\n", configFlag(file))
 	}
-	key, err := commandKey(cfg.DataDir)
-	if err != nil {
+	keys, err := setup.LoadKey(cfg.DataDir)
+	if errors.Is(err, setup.ErrNoKey) {
+		keys = nil
+		fmt.Fprintf(out, "No command key: commands go out unsigned (teslafleet keygen makes one).\n")
+	} else if err != nil {
 		return err
+	}
+	var key, publicPEM []byte
+	if keys != nil {
+		key, publicPEM = keys.PrivatePEM, keys.PublicPEM
 	}
 	var running []Account
 	for _, acct := range accounts {
@@ -109,14 +114,17 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	doctor := &doctorRoute{cfg: cfg, fc: fc}
 	a, err := New(ctx, Config{
 		Accounts: running, Units: units, Interval: cfg.Polling.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
-		APITokens: tokens, Logger: log,
+		APITokens: tokens, PublicKeyPEM: publicPEM, Logger: log,
+		Extra: map[string]http.Handler{"GET /api/teslafleet/doctor": doctor},
 	})
 	if err != nil {
 		return err
 	}
+	doctor.accounts = doctorAccounts(running, accounts)
 	for _, acct := range running {
 		on, err := st.Polling(ctx, acct.ID)
 		if err != nil {
@@ -135,6 +143,16 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
 	fmt.Fprintf(out, "REST API at http://%s/api/\n", ln.Addr())
+	if publicPEM != nil && cfg.Tesla.Domain != "" {
+		fmt.Fprintf(out, "Public key served at %s on this listener (Tesla fetches %s)\n", setup.PublicKeyPath, setup.PublicKeyURL(cfg.Tesla.Domain))
+	}
+	if cfg.Hosting.ACME {
+		go func() {
+			if err := serveACME(ctx, cfg, a.Handler(), log); err != nil {
+				log.Error("hosting: ACME", "err", err)
+			}
+		}()
+	}
 	err = a.Serve(ctx, ln)
 	printCost(out, ledger.Totals())
 	return err
@@ -181,15 +199,6 @@ func resumeAccount(ctx context.Context, fc fleet.Config, acct store.Account, st 
 		return Account{}, err
 	}
 	return Account{ID: acct.ID, Scopes: acct.Scopes, Client: client, Sender: cmdr, Products: products}, nil
-}
-
-// commandKey reads the app's private command key, or nil when there is none.
-func commandKey(dataDir string) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(dataDir, commandKeyFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	return b, err
 }
 
 // apiTokens are the REST API's tokens: the flag's, else the

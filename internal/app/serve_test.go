@@ -231,7 +231,7 @@ func TestSignedSessionsSurviveRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dataDir, commandKeyFile), keys.PrivatePEM, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dataDir, setup.PrivateKeyFile), keys.PrivatePEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	vin := srv.World().AllVINs()[0] // Midnight: signed commands only

@@ -175,4 +175,3 @@ func checkDomain(d string) string {
 	}
 	return fmt.Sprintf("invalid domain %q (want a host name such as example.com, without https:// or a path)", d)
 }
-

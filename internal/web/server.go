@@ -19,6 +19,9 @@ type Options struct {
 	// <token>". There must be at least one, none empty.
 	Tokens []string
 	Logger *slog.Logger
+	// Extra are more routes (pattern → handler) behind the same bearer
+	// authentication, e.g. GET /api/teslafleet/doctor.
+	Extra map[string]http.Handler
 }
 
 // maxBody bounds a service call's body.
@@ -49,6 +52,9 @@ func New(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /api/states/{entity_id}", s.state)
 	mux.HandleFunc("GET /api/services", s.services)
 	mux.HandleFunc("POST /api/services/{domain}/{service}", s.callService)
+	for pattern, h := range o.Extra {
+		mux.Handle(pattern, h)
+	}
 	return s.auth(mux), nil
 }
 
