@@ -123,7 +123,11 @@ func (a *App) Poll(ctx context.Context) error {
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second}
 	errs := make(chan error, 2)
-	go func() { errs <- a.Poll(ctx) }()
+	go func() {
+		if err := a.Poll(ctx); err != nil {
+			errs <- err
+		}
+	}()
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			errs <- fmt.Errorf("serve the REST API: %w", err)
@@ -132,10 +136,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	select {
 	case <-ctx.Done():
 	case err := <-errs:
-		if err != nil {
-			srv.Close()
-			return err
-		}
+		srv.Close()
+		return err
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

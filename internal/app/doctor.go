@@ -22,6 +22,9 @@ var ErrDoctorFailed = errors.New("doctor: a check failed")
 type DoctorOptions struct {
 	StoreOptions
 	JSON bool
+	// KeyBaseURL is where the hosted public key is fetched; default
+	// https://<tesla.domain> (tests point it at their own host).
+	KeyBaseURL string
 }
 
 // RunDoctor checks the whole setup — the key, its hosting, the partner
@@ -49,7 +52,9 @@ func RunDoctor(ctx context.Context, o DoctorOptions, out io.Writer) error {
 		client := fleet.New(afc, fleet.NewOAuth(afc).TokenManager(tokenStore{st: st, account: a.ID}))
 		accts = append(accts, setup.DoctorAccount{ID: a.ID, Region: fleet.Region(a.Region), Scopes: a.Scopes, Client: client})
 	}
-	checks := setup.Doctor(ctx, doctorInput(cfg, fc, accts))
+	in := doctorInput(cfg, fc, accts)
+	in.KeyBaseURL = o.KeyBaseURL
+	checks := setup.Doctor(ctx, in)
 	if err := printChecks(out, checks, o.JSON); err != nil {
 		return err
 	}

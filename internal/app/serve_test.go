@@ -10,6 +10,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -378,3 +380,25 @@ func simBrowserAs(srv *sim.Server, account string) func(string) error {
 		return nil
 	}
 }
+
+// currentToken is the stored token of the only account.
+func currentToken(t *testing.T, dataDir string) store.Token {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	accts, err := st.Accounts(context.Background())
+	if err != nil || len(accts) != 1 {
+		t.Fatalf("accounts %v: %v", accts, err)
+	}
+	tok, err := st.Token(context.Background(), accts[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// httputilProxy forwards to u.
+func httputilProxy(u *url.URL) http.Handler { return httputil.NewSingleHostReverseProxy(u) }
