@@ -68,7 +68,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newSimCmd(), newDemoCmd())
 	root.AddCommand(newConfigCmd())
 	root.AddCommand(newServeCmd(), newLoginCmd(), newAccountCmd(), newAppCmd())
-	root.AddCommand(newKeygenCmd(), newRegisterCmd(), newPairCmd(), newDoctorCmd())
+	root.AddCommand(newSetupCmd(), newKeygenCmd(), newRegisterCmd(), newPairCmd(), newDoctorCmd())
 	return root
 }
 

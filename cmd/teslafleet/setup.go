@@ -65,3 +65,22 @@ func newDoctorCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the checks as JSON")
 	return cmd
 }
+
+func newSetupCmd() *cobra.Command {
+	var o app.SetupOptions
+	cmd := &cobra.Command{
+		Use:   "setup",
+		Short: "Set up everything in one guided run: app credentials, key, hosting, registration, sign-in, pairing, doctor",
+		Long: "setup asks only for what it cannot know (the client id and secret of your app on developer.tesla.com, " +
+			"your domain and your region), then makes the key, checks its hosting, registers with Tesla, signs you in, " +
+			"waits while you pair the key with your cars and ends with teslafleet doctor's verdict. Run it again to resume.",
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			o.Env = os.Environ()
+			o.In = c.InOrStdin()
+			return app.RunSetup(c.Context(), o, c.OutOrStdout())
+		},
+	}
+	storeFlags(cmd, &o.StoreOptions)
+	return cmd
+}

@@ -26,9 +26,9 @@ type authorization struct {
 	// open hands the authorization URL to the person (prints it, opens a
 	// browser, or has the simulator's person approve it).
 	open func(ctx context.Context, authURL string) error
-	// paste, when set, is read for the redirected URL, for a machine whose
-	// browser cannot reach the loopback callback.
-	paste io.Reader
+	// paste, when set, gives lines the person typed: the redirected URL,
+	// for a machine whose browser cannot reach the loopback callback.
+	paste <-chan string
 	// wait bounds the whole flow.
 	wait time.Duration
 }
@@ -69,8 +69,10 @@ func (a authorization) run(ctx context.Context) (*fleet.OAuth, *oauth2.Token, er
 	cfg.RedirectURL = ru.String()
 	oa := fleet.NewOAuth(cfg)
 	authURL, verifier := oa.AuthCodeURL(state, fleet.AuthOptions{PKCE: true, PromptLogin: true})
+	done := make(chan struct{})
+	defer close(done)
 	if a.paste != nil {
-		go readPasted(a.paste, state, codes)
+		go readPasted(a.paste, done, state, codes)
 	}
 	if err := a.open(ctx, authURL); err != nil {
 		return nil, nil, err
@@ -120,14 +122,19 @@ func callback(state string, codes chan<- result) http.Handler {
 	})
 }
 
-// readPasted reads lines until one is the redirected URL.
-func readPasted(in io.Reader, state string, codes chan<- result) {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 4096), 64*1024)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
+// readPasted takes lines until one is the redirected URL, or the flow is
+// over (the lines then stay for whoever reads them next).
+func readPasted(lines <-chan string, done <-chan struct{}, state string, codes chan<- result) {
+	for {
+		var line string
+		select {
+		case <-done:
+			return
+		case l, ok := <-lines:
+			if !ok {
+				return
+			}
+			line = strings.TrimSpace(l)
 		}
 		u, err := url.Parse(line)
 		if err != nil || (u.Query().Get("code") == "" && u.Query().Get("error") == "") {
@@ -139,6 +146,21 @@ func readPasted(in io.Reader, state string, codes chan<- result) {
 		}
 		return
 	}
+}
+
+// lines reads in line by line into a channel, closed at the end of in;
+// one reader per input, so that prompts and a pending sign-in share it.
+func lines(in io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 4096), 64*1024)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
 }
 
 // codeFrom checks a redirect's query: Tesla's error, the state, the code.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func TestAuthorizationTakesAPastedURL(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
 	_, tok, err := authorization{
-		cfg: cfg, redirect: "http://127.0.0.1:0/callback", paste: pr, wait: 10 * time.Second,
+		cfg: cfg, redirect: "http://127.0.0.1:0/callback", paste: lines(pr), wait: 10 * time.Second,
 		open: func(ctx context.Context, authURL string) error {
 			// The person approves in a browser elsewhere; the redirect to
 			// the loopback callback never arrives, so they paste it.
@@ -65,7 +66,7 @@ func TestAuthorizationRefusesBadRedirects(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := authorization{
-				cfg: cfg, redirect: "http://127.0.0.1:0/callback", paste: strings.NewReader("http://127.0.0.1/callback" + c.query + "\n"),
+				cfg: cfg, redirect: "http://127.0.0.1:0/callback", paste: lines(strings.NewReader("http://127.0.0.1/callback" + c.query + "\n")),
 				wait: 5 * time.Second,
 				open: func(context.Context, string) error { return nil },
 			}.run(context.Background())
@@ -73,5 +74,42 @@ func TestAuthorizationRefusesBadRedirects(t *testing.T) {
 				t.Errorf("err %v, want it to say %q", err, c.want)
 			}
 		})
+	}
+}
+
+// A redirect replayed into a later sign-in is refused (its state belongs to
+// the earlier one), and Tesla refuses a code used twice.
+func TestAuthorizationRefusesAReplayedCode(t *testing.T) {
+	srv, cfg := simAuthConfig(t)
+	var first string
+	_, _, err := authorization{
+		cfg: cfg, redirect: "http://127.0.0.1:0/callback", wait: 10 * time.Second,
+		open: func(ctx context.Context, authURL string) error {
+			redirect, err := srv.ApproveConsent(ctx, http.DefaultClient, authURL, sim.Consent{Account: DemoAccount})
+			if err != nil {
+				return err
+			}
+			first = redirect
+			resp, err := http.Get(redirect)
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		},
+	}.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = authorization{
+		cfg: cfg, redirect: "http://127.0.0.1:0/callback", paste: lines(strings.NewReader(first + "\n")), wait: 5 * time.Second,
+		open: func(context.Context, string) error { return nil },
+	}.run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "state does not match") {
+		t.Errorf("a replayed redirect: %v", err)
+	}
+	// Tesla's side: the code itself is single use.
+	u, _ := url.Parse(first)
+	if _, err := fleet.NewOAuth(cfg).Exchange(context.Background(), u.Query().Get("code"), ""); err == nil {
+		t.Error("Tesla exchanged a code a second time")
 	}
 }

@@ -19,7 +19,8 @@ type LoginOptions struct {
 	ConfigPath string
 	DataDir    string
 	Env        []string
-	In         io.Reader // where a redirected URL may be pasted (stdin)
+	In         io.Reader     // where a redirected URL may be pasted (stdin)
+	lines      <-chan string // In's lines, when a caller (setup) already reads In
 	// Browser opens the authorization URL; nil tries the desktop's opener
 	// where there is a desktop, and otherwise only prints the URL.
 	Browser func(url string) error
@@ -53,12 +54,16 @@ func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	pasted := o.lines
+	if pasted == nil && o.In != nil {
+		pasted = lines(o.In)
+	}
 	browser := o.Browser
 	if browser == nil {
 		browser = desktopBrowser
 	}
 	_, tok, err := authorization{
-		cfg: fc, redirect: cfg.Tesla.RedirectURL, paste: o.In, wait: o.Wait,
+		cfg: fc, redirect: cfg.Tesla.RedirectURL, paste: pasted, wait: o.Wait,
 		open: func(_ context.Context, authURL string) error {
 			fmt.Fprintf(out, "Open this address in a browser and sign in to Tesla:\n\n  %s\n\n", authURL)
 			fmt.Fprintf(out, "Waiting for Tesla to send you back to %s.\n", cfg.Tesla.RedirectURL)
