@@ -122,26 +122,40 @@ func (a *App) Poll(ctx context.Context) error {
 // Serve polls, and serves the REST API on ln, until ctx ends.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second}
-	errs := make(chan error, 2)
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	errs := make(chan error, 1)
+	polled := make(chan struct{})
 	go func() {
+		defer close(polled)
 		if err := a.Poll(ctx); err != nil {
-			errs <- err
+			select {
+			case errs <- err:
+			default:
+			}
 		}
 	}()
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("serve the REST API: %w", err)
+			select {
+			case errs <- fmt.Errorf("serve the REST API: %w", err):
+			default:
+			}
 		}
 	}()
+	var err error
 	select {
 	case <-ctx.Done():
-	case err := <-errs:
-		srv.Close()
-		return err
+	case err = <-errs:
 	}
+	// Stop taking requests (in-flight ones get a few seconds), then wait
+	// for the coordinators, so that nothing writes after Serve returns.
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return srv.Shutdown(shut)
+	err = errors.Join(err, srv.Shutdown(shut))
+	stop()
+	<-polled
+	return err
 }
 
 // SetPolling turns an account's automatic polling on or off; forced

@@ -24,8 +24,9 @@ type persistence struct {
 	st  *store.Store
 	log *slog.Logger
 
-	usage chan store.Usage // ledger entries on their way to the store
-	wg    sync.WaitGroup
+	usage  chan store.Usage // ledger entries on their way to the store
+	wg     sync.WaitGroup
+	closed bool // usage is closed (guarded by mu)
 
 	mu       sync.Mutex
 	prefs    map[string]store.Override
@@ -64,7 +65,10 @@ func newPersistence(ctx context.Context, st *store.Store, log *slog.Logger) (*pe
 
 // close stops the writers after they wrote what they hold.
 func (p *persistence) close() {
+	p.mu.Lock()
+	p.closed = true
 	close(p.usage)
+	p.mu.Unlock()
 	p.wg.Wait()
 }
 
@@ -133,6 +137,12 @@ func (p *persistence) Record(_ context.Context, e fleet.Entry) {
 		cat = string(fleet.Unbilled)
 	}
 	u := store.Usage{Account: e.Account, Device: e.Device, Category: cat, Month: e.Time.UTC().Format("2006-01"), Count: max(e.Units, 1)}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		p.log.Error("store: a cost ledger entry after shutdown is not kept", "account", e.Account, "category", cat)
+		return
+	}
 	select {
 	case p.usage <- u:
 	default:
