@@ -22,7 +22,7 @@ func (r *Registry) UpdateVehicle(vin, state string, data *fleet.VehicleData, err
 			s.data, s.updatedOnce = d, true
 		}
 		if state != "" {
-			s.data["state"] = state
+			s.data.set("state", state)
 		}
 		return nil
 	})
@@ -106,7 +106,7 @@ func (r *Registry) update(key Source, err error, apply func(*source) error) {
 func liveData(live *fleet.LiveStatus) (Data, error) {
 	m, err := toMap(live)
 	if err != nil {
-		return nil, err
+		return Data{}, err
 	}
 	wcs := map[string]any{}
 	if list, ok := m["wall_connectors"].([]any); ok {
@@ -119,19 +119,19 @@ func liveData(live *fleet.LiveStatus) (Data, error) {
 		}
 	}
 	m["wall_connectors"] = wcs
-	return Data(m), nil
+	return dataOf(m), nil
 }
 
 func historyData(h *History) Data {
-	d := Data{}
 	if h == nil {
-		return d
+		return Data{}
 	}
+	b := &dataBuilder{pairs: make([]Attr, 0, len(h.Fields)+1)}
 	for k, v := range h.Fields {
-		d[k] = v
+		b.add(k, v)
 	}
-	d["_period_start"] = h.PeriodStart
-	return d
+	b.add("_period_start", h.PeriodStart)
+	return b.build()
 }
 
 // renderLocked computes e's state; a change of state or attributes is

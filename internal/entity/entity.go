@@ -121,7 +121,7 @@ func (v *view) get(key string) any {
 	if x, ok := v.e.over[key]; ok {
 		return x
 	}
-	return v.data[key]
+	return v.data.get(key)
 }
 
 // has reports whether the key is present (Home Assistant's "key in data").
@@ -129,7 +129,7 @@ func (v *view) has(key string) bool {
 	if _, ok := v.e.over[key]; ok {
 		return true
 	}
-	_, ok := v.data[key]
+	_, ok := v.data.lookup(key)
 	return ok
 }
 

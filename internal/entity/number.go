@@ -43,7 +43,7 @@ var energyNumberTable = []numberDesc{
 		min: fixed(0), max: fixed(100), step: 1, set: command.SetOffGridVehicleChargingReserve,
 		scopes: []string{ScopeEnergyCmds}, site: true,
 		exists: func(s *setup) bool {
-			return truthy(s.info.data["components_off_grid_vehicle_charging_reserve_supported"])
+			return truthy(s.info.data.get("components_off_grid_vehicle_charging_reserve_supported"))
 		}},
 }
 

@@ -120,7 +120,7 @@ func siteSensors(s *setup) []*Entity {
 	var out []*Entity
 	for i := range energyLiveSensorTable {
 		d := &energyLiveSensorTable[i]
-		if _, present := s.live.data[d.key]; !present && d.key != "percentage_charged" {
+		if _, present := s.live.data.lookup(d.key); !present && d.key != "percentage_charged" {
 			continue
 		}
 		out = append(out, s.newEntity(s.live, Sensor, s.siteUID(d.key), d.meta, &sensor{d: d, read: key(d.key)}))
@@ -148,7 +148,7 @@ func siteSensors(s *setup) []*Entity {
 	}
 	for i := range energyInfoSensorTable {
 		d := &energyInfoSensorTable[i]
-		if _, present := s.info.data[d.key]; !present {
+		if _, present := s.info.data.lookup(d.key); !present {
 			continue
 		}
 		out = append(out, s.newEntity(s.info, Sensor, s.siteUID(d.key), d.meta, &sensor{d: d, read: key(d.key),

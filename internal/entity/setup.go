@@ -79,11 +79,10 @@ func (r *Registry) AddVehicle(accountID string, product *fleet.Vehicle) (*Device
 	if !acct.has(ScopeVehicleData) {
 		return nil, fmt.Errorf("vehicle %s: %w %s", *product.VIN, ErrNoDataScope, ScopeVehicleData)
 	}
-	data, err := flattenValue(product)
+	data, err := flattenValue(product, "cached_data")
 	if err != nil {
 		return nil, err
 	}
-	delete(data, "cached_data")
 	vin := *product.VIN
 	if old, ok := r.sources[Source{Kind: SourceVehicle, VIN: vin}]; ok {
 		return old.device, nil // already set up
@@ -145,7 +144,7 @@ func (r *Registry) AddSite(accountID string, product *fleet.EnergySiteProduct, i
 	s.info = r.newSourceLocked(Source{Kind: SourceInfo, SiteID: siteID}, acct, dev, infoData)
 	s.history = r.newSourceLocked(Source{Kind: SourceHistory, SiteID: siteID}, acct, dev, Data{})
 	s.history.ok, s.history.updatedOnce = true, false
-	list, _ := infoData["components_wall_connectors"].([]any)
+	list, _ := infoData.get("components_wall_connectors").([]any)
 	for _, it := range list {
 		wc, _ := it.(map[string]any)
 		din, ok := wc["din"].(string)
@@ -193,8 +192,8 @@ func (s *setup) newEntity(src *source, p Platform, uid string, m meta, im impl) 
 }
 
 // hasBattery and hasSolar read the site's components from site_info.
-func (s *setup) hasBattery() bool { return truthy(s.info.data["components_battery"]) }
-func (s *setup) hasSolar() bool   { return truthy(s.info.data["components_solar"]) }
+func (s *setup) hasBattery() bool { return truthy(s.info.data.get("components_battery")) }
+func (s *setup) hasSolar() bool   { return truthy(s.info.data.get("components_solar")) }
 
 // vehicleUID is a vehicle entity's unique id.
 func (s *setup) vehicleUID(key string) string { return s.dev.vin + "-" + key }

@@ -149,7 +149,7 @@ func siteSwitches(s *setup) []*Entity {
 			meta{key: keyDisallowGridCharging, name: "Allow charging from grid", class: "switch", icon: "mdi:transmission-tower"},
 			&gridChargingSwitch{scoped: scoped}))
 	}
-	if truthy(s.info.data["components_storm_mode_capable"]) {
+	if truthy(s.info.data.get("components_storm_mode_capable")) {
 		out = append(out, s.newEntity(s.info, Switch, s.siteUID(keyStormMode),
 			meta{key: keyStormMode, name: "Storm watch", class: "switch", icon: "mdi:weather-lightning-rainy"},
 			&stormSwitch{scoped: scoped}))
