@@ -150,11 +150,11 @@ func (r *Registry) renderLocked(e *Entity, now time.Time, ctx Context) {
 			attrs.set(a.Key, a.Value)
 		}
 	}
-	if e.Unit != "" {
-		attrs.set("unit_of_measurement", e.Unit)
+	if u := e.unit(r.opts.Units); u != "" {
+		attrs.set("unit_of_measurement", u)
 	}
-	if e.DeviceClass != "" {
-		attrs.set("device_class", e.DeviceClass)
+	if e.m.class != "" {
+		attrs.set("device_class", e.m.class)
 	}
 	if o.picture != "" {
 		attrs.set("entity_picture", o.picture)

@@ -117,7 +117,7 @@ func vehicleNumbers(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleNumberTable))
 	for i := range vehicleNumberTable {
 		d := &vehicleNumberTable[i]
-		out = append(out, s.newEntity(s.vehicle, Number, s.vehicleUID(d.key), d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.vehicle, Number, &d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }
@@ -129,7 +129,7 @@ func siteNumbers(s *setup) []*Entity {
 		if !d.exists(s) {
 			continue
 		}
-		out = append(out, s.newEntity(s.info, Number, s.siteUID(d.key), d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.info, Number, &d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }

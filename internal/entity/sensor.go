@@ -44,7 +44,7 @@ func (s *sensor) render(v *view) out {
 	if s.d.value != nil {
 		val = s.d.value(raw)
 	}
-	o.state = formatSensor(s.d, v.e.Unit, val)
+	o.state = formatSensor(s.d, v.e.unit(v.units), val)
 	if s.d.lastReset {
 		if n, ok := asNumber(val); ok {
 			f := n.float()
@@ -228,11 +228,11 @@ func vehicleSensors(s *setup) []*Entity {
 	var out []*Entity
 	for i := range vehicleSensorTable {
 		d := &vehicleSensorTable[i]
-		out = append(out, s.newEntity(s.vehicle, Sensor, s.vehicleUID(d.key), d.meta, &sensor{d: d, read: key(d.key)}))
+		out = append(out, s.newEntity(s.vehicle, Sensor, &d.meta, &sensor{d: d, read: key(d.key)}))
 	}
 	for i := range vehicleTimeSensorTable {
 		d := &vehicleTimeSensorTable[i]
-		out = append(out, s.newEntity(s.vehicle, Sensor, s.vehicleUID(d.key), d.meta, &timeSensor{d: d}))
+		out = append(out, s.newEntity(s.vehicle, Sensor, &d.meta, &timeSensor{d: d}))
 	}
 	return out
 }
