@@ -149,9 +149,9 @@ func vehicleSelects(s *setup) []*Entity {
 	}
 	const wheel = "climate_state_steering_wheel_heat_level"
 	out = append(out, s.newEntity(s.vehicle, Select, &wheelHeaterMeta, &levelSelect{
-			key: wheel, options: wheelHeaterOptions, available: always, scoped: scoped,
-			send: func(level int) command.Command { return command.SetSteeringWheelHeatLevel(command.WheelHeat(level)) },
-		}))
+		key: wheel, options: wheelHeaterOptions, available: always, scoped: scoped,
+		send: func(level int) command.Command { return command.SetSteeringWheelHeatLevel(command.WheelHeat(level)) },
+	}))
 	return out
 }
 
