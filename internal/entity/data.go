@@ -222,6 +222,23 @@ func internValue(v any) any {
 	return v
 }
 
+// internString returns s boxed, once for the process when it is short.
+func internString(s string) any {
+	if len(s) > maxInternLen {
+		return s
+	}
+	values.Lock()
+	defer values.Unlock()
+	if b, ok := values.strs[s]; ok {
+		return b
+	}
+	var b any = strings.Clone(s)
+	if len(values.nums)+len(values.strs) < maxValues {
+		values.strs[b.(string)] = b
+	}
+	return b
+}
+
 // dataOf makes a Data of a map's keys (no flattening).
 func dataOf(m map[string]any) Data {
 	b := &dataBuilder{pairs: make([]Attr, 0, len(m))}

@@ -56,7 +56,7 @@ func (e *Entity) uidPrefix() string {
 // UniqueID is the entity's unique id ("<VIN>-<key>", "<site id>-<key>").
 func (e *Entity) UniqueID() string { return e.uidPrefix() + "-" + e.m.uidKey() }
 
-// uniqueKey is the unique id as a map key, without building the string:
+// uniqueKey is the unique id, without building the string:
 // the prefix and suffix when the id has exactly one "-" (so the split is
 // the only one), else the whole id. Two entities have the same uniqueKey
 // exactly when they have the same unique id.

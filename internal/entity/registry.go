@@ -33,9 +33,10 @@ type Registry struct {
 	sources  map[Source]*source
 	entities []*Entity             // in creation order
 	byID     map[string]*Entity    // entity_id → entity
-	byUnique map[uniqueKey]*Entity // unique_id → entity
+	byUnique map[string][]*Entity // uniqueKey's prefix → its entities
 	subs     map[*Subscription]struct{}
 	prefs    map[string]Pref // unique_id → the user's choice, applied when the entity appears
+	scratch  Attrs           // renderLocked's
 }
 
 // Pref is a user's choice for one entity, kept across restarts by the store.
@@ -63,7 +64,7 @@ func New(opts Options) *Registry {
 	return &Registry{
 		opts: opts, log: opts.Logger,
 		accounts: map[string]*account{}, sources: map[Source]*source{},
-		byID: map[string]*Entity{}, byUnique: map[uniqueKey]*Entity{},
+		byID: map[string]*Entity{}, byUnique: map[string][]*Entity{},
 		subs: map[*Subscription]struct{}{}, prefs: map[string]Pref{},
 	}
 }
@@ -238,8 +239,11 @@ func (r *Registry) setEnabledLocked(e *Entity, on bool) {
 // friendly name under its platform, "_2", "_3" … on a clash.
 func (r *Registry) addEntityLocked(e *Entity) {
 	uk := e.uniqueKey()
-	if _, dup := r.byUnique[uk]; dup {
-		return
+	same := r.byUnique[uk.prefix]
+	for _, o := range same {
+		if o.uniqueKey() == uk {
+			return
+		}
 	}
 	base := string(e.Platform()) + "." + slugify(e.Device.Name+" "+e.m.name)
 	id := base
@@ -249,7 +253,7 @@ func (r *Registry) addEntityLocked(e *Entity) {
 	e.EntityID = id
 	r.entities = append(r.entities, e)
 	r.byID[id] = e
-	r.byUnique[uk] = e
+	r.byUnique[uk.prefix] = append(same, e)
 	e.src.entities = append(e.src.entities, e)
 	var p Pref
 	if len(r.prefs) > 0 {

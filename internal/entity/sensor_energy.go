@@ -123,12 +123,12 @@ func siteSensors(s *setup) []*Entity {
 		if _, present := s.live.data.lookup(d.key); !present && d.key != "percentage_charged" {
 			continue
 		}
-		out = append(out, s.newEntity(s.live, Sensor, &d.meta, &sensor{d: d, read: key(d.key)}))
+		out = append(out, s.newEntity(s.live, Sensor, &d.meta, newSensor(d)))
 	}
 	if s.hasBattery() || s.hasSolar() {
 		for i := range energyHistorySensorTable {
 			d := &energyHistorySensorTable[i]
-			out = append(out, s.newEntity(s.history, Sensor, &d.meta, &historySensor{sensor{d: d, read: key(d.key)}}))
+			out = append(out, s.newEntity(s.history, Sensor, &d.meta, &historySensor{*newSensor(d)}))
 		}
 	}
 	for _, wc := range s.wcs {
