@@ -31,8 +31,8 @@ type Registry struct {
 	accounts map[string]*account
 	devices  []*Device
 	sources  map[Source]*source
-	entities []*Entity             // in creation order
-	byID     map[string]*Entity    // entity_id → entity
+	entities []*Entity            // in creation order
+	byID     map[string]*Entity   // entity_id → entity
 	byUnique map[string][]*Entity // uniqueKey's prefix → its entities
 	subs     map[*Subscription]struct{}
 	prefs    map[string]Pref // unique_id → the user's choice, applied when the entity appears
