@@ -14,17 +14,11 @@ import (
 // does; err marks a failed refresh (the entities go unavailable and keep
 // their data).
 func (r *Registry) UpdateVehicle(vin, state string, data *fleet.VehicleData, err error) {
-	// The data is flattened before the lock is taken: it is most of the
-	// work, and needs nothing of the registry.
-	var d Data
-	var derr error
-	if data != nil && err == nil {
-		d, derr = flattenValue(data)
-	}
 	r.update(Source{Kind: SourceVehicle, VIN: vin}, err, func(s *source) error {
 		if data != nil {
-			if derr != nil {
-				return derr
+			d, err := flattenValue(data)
+			if err != nil {
+				return err
 			}
 			s.data, s.updatedOnce = d, true
 		}
