@@ -2,6 +2,7 @@ package entity
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
@@ -22,7 +23,7 @@ func (r *Registry) UpdateVehicle(vin, state string, data *fleet.VehicleData, err
 			s.data, s.updatedOnce = d, true
 		}
 		if state != "" {
-			s.data["state"] = state
+			s.data.set("state", state)
 		}
 		return nil
 	})
@@ -106,7 +107,7 @@ func (r *Registry) update(key Source, err error, apply func(*source) error) {
 func liveData(live *fleet.LiveStatus) (Data, error) {
 	m, err := toMap(live)
 	if err != nil {
-		return nil, err
+		return Data{}, err
 	}
 	wcs := map[string]any{}
 	if list, ok := m["wall_connectors"].([]any); ok {
@@ -119,19 +120,19 @@ func liveData(live *fleet.LiveStatus) (Data, error) {
 		}
 	}
 	m["wall_connectors"] = wcs
-	return Data(m), nil
+	return dataOf(m), nil
 }
 
 func historyData(h *History) Data {
-	d := Data{}
 	if h == nil {
-		return d
+		return Data{}
 	}
+	b := &dataBuilder{pairs: make([]Attr, 0, len(h.Fields)+1)}
 	for k, v := range h.Fields {
-		d[k] = v
+		b.add(k, v)
 	}
-	d["_period_start"] = h.PeriodStart
-	return d
+	b.add("_period_start", h.PeriodStart)
+	return b.build()
 }
 
 // renderLocked computes e's state; a change of state or attributes is
@@ -143,24 +144,26 @@ func (r *Registry) renderLocked(e *Entity, now time.Time, ctx Context) {
 	v := &view{e: e, data: e.src.data, now: now, units: r.opts.Units, home: r.opts.Home}
 	o := e.impl.render(v)
 	avail := e.src.available() && !o.unavailable
-	attrs := make(Attrs, 0, len(o.caps)+len(o.attrs)+5)
-	attrs = append(attrs, o.caps...)
+	// The attributes are built in the registry's scratch list, then kept
+	// in a list of their exact size, or the old state's when they are
+	// equal (most refreshes change the state, not the attributes).
+	attrs := append(r.scratch[:0], o.caps...)
 	if avail {
 		for _, a := range o.attrs {
 			attrs.set(a.Key, a.Value)
 		}
 	}
-	if e.Unit != "" {
-		attrs.set("unit_of_measurement", e.Unit)
+	if u := e.unit(r.opts.Units); u != "" {
+		attrs.set("unit_of_measurement", internString(u))
 	}
-	if e.DeviceClass != "" {
-		attrs.set("device_class", e.DeviceClass)
+	if e.m.class != "" {
+		attrs.set("device_class", internString(e.m.class))
 	}
 	if o.picture != "" {
 		attrs.set("entity_picture", o.picture)
 	}
 	if o.icon != "" {
-		attrs.set("icon", o.icon)
+		attrs.set("icon", internString(o.icon))
 	}
 	attrs.set("friendly_name", e.friendlyName())
 	if o.features != nil {
@@ -173,18 +176,26 @@ func (r *Registry) renderLocked(e *Entity, now time.Time, ctx Context) {
 	case state == "":
 		state = StateUnknown
 	}
+	r.scratch = attrs[:0]
 	t := Time{now.UTC()}
 	old := e.state
-	next := &State{EntityID: e.EntityID, State: state, Attributes: attrs,
-		LastChanged: t, LastUpdated: t, LastReported: t}
-	switch {
-	case old == nil:
-	case old.State != state:
-	case !old.Attributes.equal(attrs):
-		next.LastChanged = old.LastChanged
-	default:
+	var kept Attrs
+	if old != nil && old.Attributes.equal(attrs) {
+		kept = old.Attributes
+	}
+	if old != nil && old.State == state && kept != nil {
 		old.LastReported = t
+		clear(attrs)
 		return
+	}
+	if kept == nil {
+		kept = slices.Clone(attrs)
+	}
+	clear(attrs) // the scratch list holds no values between renders
+	next := &State{EntityID: e.EntityID, State: state, Attributes: kept,
+		LastChanged: t, LastUpdated: t, LastReported: t}
+	if old != nil && old.State == state {
+		next.LastChanged = old.LastChanged
 	}
 	if ctx.ID == "" {
 		ctx = Context{ID: newULID(now)}

@@ -106,7 +106,7 @@ func vehicleBinarySensors(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleBinaryTable))
 	for i := range vehicleBinaryTable {
 		d := &vehicleBinaryTable[i]
-		out = append(out, s.newEntity(s.vehicle, BinarySensor, s.vehicleUID(d.key), d.meta, &binarySensor{d: d, vehicle: true}))
+		out = append(out, s.newEntity(s.vehicle, BinarySensor, &d.meta, &binarySensor{d: d, vehicle: true}))
 	}
 	return out
 }
@@ -118,11 +118,11 @@ func siteBinarySensors(s *setup) []*Entity {
 	var out []*Entity
 	for i := range energyLiveBinaryTable {
 		d := &energyLiveBinaryTable[i]
-		out = append(out, s.newEntity(s.live, BinarySensor, s.siteUID(d.key), d.meta, &binarySensor{d: d}))
+		out = append(out, s.newEntity(s.live, BinarySensor, &d.meta, &binarySensor{d: d}))
 	}
 	for i := range energyInfoBinaryTable {
 		d := &energyInfoBinaryTable[i]
-		out = append(out, s.newEntity(s.info, BinarySensor, s.siteUID(d.key), d.meta, &binarySensor{d: d}))
+		out = append(out, s.newEntity(s.info, BinarySensor, &d.meta, &binarySensor{d: d}))
 	}
 	return out
 }

@@ -73,7 +73,7 @@ func vehicleButtons(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleButtonTable))
 	for i := range vehicleButtonTable {
 		d := &vehicleButtonTable[i]
-		out = append(out, s.newEntity(s.vehicle, Button, s.vehicleUID(d.key), d.meta, &button{d: d}))
+		out = append(out, s.newEntity(s.vehicle, Button, &d.meta, &button{d: d}))
 	}
 	return out
 }

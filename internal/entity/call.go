@@ -133,7 +133,7 @@ func (r *Registry) plan(domain, service string, targets []string, data map[strin
 			continue
 		}
 		found = true
-		if domain != DomainHomeAssistant && string(e.Platform) != domain {
+		if domain != DomainHomeAssistant && string(e.Platform()) != domain {
 			return nil, invalid("not_supported", id, domain, service)
 		}
 		if domain == DomainHomeAssistant {
@@ -246,7 +246,7 @@ func (r *Registry) applyPlan(j *job, ctx Context) []State {
 // services returns the services the entity answers, for surfaces.
 func (e *Entity) services() []string {
 	var out []string
-	for _, name := range platformServices[e.Platform] {
+	for _, name := range platformServices[e.Platform()] {
 		if e.impl.service(name) != nil {
 			out = append(out, name)
 		}

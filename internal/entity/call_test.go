@@ -175,7 +175,7 @@ func TestSeatHeaterStartsClimateFirst(t *testing.T) {
 	// coordinator's data, where climate is still on, as Home Assistant's
 	// does. Refresh with climate off.
 	h.reg.mu.Lock()
-	h.reg.sources[Source{Kind: SourceVehicle, VIN: h.vin}].data["climate_state_is_climate_on"] = false
+	h.reg.sources[Source{Kind: SourceVehicle, VIN: h.vin}].data.set("climate_state_is_climate_on", false)
 	h.reg.mu.Unlock()
 	h.send.sent = nil
 	if _, err := h.reg.Call(context.Background(), "select", "select_option", []string{"select.test_seat_heater_front_left"}, map[string]any{"option": "low"}); err != nil {
@@ -206,7 +206,7 @@ func TestButtons(t *testing.T) {
 
 	noLoc := newHASetup(t, Options{AllEnabled: true}, allScopes)
 	noLoc.reg.mu.Lock()
-	delete(noLoc.reg.sources[Source{Kind: SourceVehicle, VIN: noLoc.vin}].data, "drive_state_latitude")
+	noLoc.reg.sources[Source{Kind: SourceVehicle, VIN: noLoc.vin}].data.del("drive_state_latitude")
 	noLoc.reg.mu.Unlock()
 	_, err := noLoc.reg.Call(context.Background(), "button", "press", []string{"button.test_homelink"}, nil)
 	var e *Error

@@ -325,8 +325,12 @@ func (c *copClimate) need(feature int, name string, p planner) planner {
 func vehicleClimates(s *setup) []*Entity {
 	scoped := s.scoped(ScopeVehicleCmds)
 	return []*Entity{
-		s.newEntity(s.vehicle, Climate, s.vehicleUID("driver_temp"), meta{key: "driver_temp", name: "Climate"}, &driverClimate{scoped: scoped}),
-		s.newEntity(s.vehicle, Climate, s.vehicleUID("climate_state_cabin_overheat_protection"),
-			meta{key: "climate_state_cabin_overheat_protection", name: "Cabin overheat protection", off: true}, &copClimate{scoped: scoped}),
+		s.newEntity(s.vehicle, Climate, &driverClimateMeta, &driverClimate{scoped: scoped}),
+		s.newEntity(s.vehicle, Climate, &copClimateMeta, &copClimate{scoped: scoped}),
 	}
 }
+
+var (
+	driverClimateMeta = meta{key: "driver_temp", name: "Climate"}
+	copClimateMeta    = meta{key: "climate_state_cabin_overheat_protection", name: "Cabin overheat protection", off: true}
+)

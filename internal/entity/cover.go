@@ -171,7 +171,7 @@ func vehicleCovers(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleCoverTable))
 	for i := range vehicleCoverTable {
 		d := &vehicleCoverTable[i]
-		out = append(out, s.newEntity(s.vehicle, Cover, s.vehicleUID(d.key), d.meta, &cover{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.vehicle, Cover, &d.meta, &cover{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }

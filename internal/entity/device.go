@@ -59,7 +59,7 @@ func newVehicleDevice(account, vin, name string) *Device {
 func siteModel(info Data) string {
 	var names []string
 	for _, key := range []string{"components_gateways", "components_batteries"} {
-		list, _ := info[key].([]any)
+		list, _ := info.get(key).([]any)
 		for _, it := range list {
 			m, _ := it.(map[string]any)
 			if n, ok := m["part_name"].(string); ok && !slices.Contains(names, n) {

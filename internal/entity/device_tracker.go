@@ -39,11 +39,15 @@ func distance(lat1, lon1, lat2, lon2 float64) float64 {
 
 func vehicleTrackers(s *setup) []*Entity {
 	return []*Entity{
-		s.newEntity(s.vehicle, DeviceTracker, s.vehicleUID("location"),
-			meta{key: "location", name: "Location", category: Diagnostic, icon: "mdi:map-marker"},
-			&tracker{lat: "drive_state_latitude", lon: "drive_state_longitude"}),
-		s.newEntity(s.vehicle, DeviceTracker, s.vehicleUID("route"),
-			meta{key: "route", name: "Route", category: Diagnostic, icon: "mdi:routes"},
-			&tracker{lat: "drive_state_active_route_latitude", lon: "drive_state_active_route_longitude"}),
+		s.newEntity(s.vehicle, DeviceTracker, &locationMeta, &locationTracker),
+		s.newEntity(s.vehicle, DeviceTracker, &routeMeta, &routeTracker),
 	}
 }
+
+// The trackers hold no state of their own: every vehicle shares them.
+var (
+	locationMeta    = meta{key: "location", name: "Location", category: Diagnostic, icon: "mdi:map-marker"}
+	routeMeta       = meta{key: "route", name: "Route", category: Diagnostic, icon: "mdi:routes"}
+	locationTracker = tracker{lat: "drive_state_latitude", lon: "drive_state_longitude"}
+	routeTracker    = tracker{lat: "drive_state_active_route_latitude", lon: "drive_state_active_route_longitude"}
+)

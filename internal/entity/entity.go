@@ -1,6 +1,8 @@
 package entity
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/command"
@@ -8,30 +10,68 @@ import (
 
 // Entity is one entity of the registry. Its exported fields are fixed when
 // it is created; its state changes under the registry's lock.
+//
+// A registry holds tens of thousands of entities, so an entity keeps only
+// what is its own: what its description row says (key, name, classes,
+// unit, icon) is read from the row it points to, its unique id is made
+// from its source's VIN or site id when asked for.
 type Entity struct {
-	EntityID         string
-	UniqueID         string
-	Platform         Platform
-	Key              string // the integration's key (the data key it reads, mostly)
-	OriginalName     string // the integration's name ("Battery level")
-	Device           *Device
-	EnabledByDefault bool
-	Category         Category
-	DeviceClass      string
-	StateClass       string
-	Unit             string // the unit the state is shown in ("" for none)
-	Icon             string // the integration's icon (icons.json), for surfaces
+	EntityID string
+	Device   *Device
 
-	impl impl
-	src  *source
-	sub  string // a Wall Connector's DIN within its site's live data
-
+	m        *meta // the description row (shared)
+	impl     impl
+	src      *source
+	platform uint8 // index in Platforms
 	enabled  bool
+
 	name     string         // the user's name, replacing the friendly name
-	fullName string         // "<device> <entity>", computed once
+	friendly any            // the friendly name, boxed once for the attributes
 	over     map[string]any // optimistic values, until the next refresh
 	state    *State         // nil while disabled
 }
+
+// platformIndex is p's index in Platforms.
+func platformIndex(p Platform) uint8 {
+	for i, q := range Platforms {
+		if q == p {
+			return uint8(i)
+		}
+	}
+	panic("entity: unknown platform " + string(p))
+}
+
+// Platform is the entity's domain.
+func (e *Entity) Platform() Platform { return Platforms[e.platform] }
+
+// uidPrefix is what the unique id starts with: the VIN of a vehicle's
+// entities, the site id of an energy site's (its Wall Connectors' too).
+func (e *Entity) uidPrefix() string {
+	if e.src.Kind == SourceVehicle {
+		return e.src.VIN
+	}
+	return strconv.FormatInt(e.src.SiteID, 10)
+}
+
+// UniqueID is the entity's unique id ("<VIN>-<key>", "<site id>-<key>").
+func (e *Entity) UniqueID() string { return e.uidPrefix() + "-" + e.m.uidKey() }
+
+// uniqueKey is the unique id, without building the string:
+// the prefix and suffix when the id has exactly one "-" (so the split is
+// the only one), else the whole id. Two entities have the same uniqueKey
+// exactly when they have the same unique id.
+type uniqueKey struct{ prefix, suffix string }
+
+func (e *Entity) uniqueKey() uniqueKey {
+	prefix, suffix := e.uidPrefix(), e.m.uidKey()
+	if strings.IndexByte(prefix, '-') < 0 && strings.IndexByte(suffix, '-') < 0 {
+		return uniqueKey{prefix, suffix}
+	}
+	return uniqueKey{suffix: prefix + "-" + suffix}
+}
+
+// unit is the unit the state is shown in ("" for none).
+func (e *Entity) unit(u UnitSystem) string { return u.displayUnit(e.m.unit, e.m.suggested) }
 
 // Info is what surfaces see of an entity.
 type Info struct {
@@ -52,25 +92,34 @@ type Info struct {
 	Services         []string `json:"services,omitempty"`
 }
 
-func (e *Entity) info() Info {
+func (e *Entity) info(u UnitSystem) Info {
 	return Info{
-		EntityID: e.EntityID, UniqueID: e.UniqueID, Platform: e.Platform, Key: e.Key,
-		OriginalName: e.OriginalName, Name: e.name, DeviceID: e.Device.ID,
-		EnabledByDefault: e.EnabledByDefault, Enabled: e.enabled, Category: e.Category,
-		DeviceClass: e.DeviceClass, StateClass: e.StateClass, Unit: e.Unit, Icon: e.Icon,
+		EntityID: e.EntityID, UniqueID: e.UniqueID(), Platform: e.Platform(), Key: e.m.key,
+		OriginalName: e.m.name, Name: e.name, DeviceID: e.Device.ID,
+		EnabledByDefault: !e.m.off, Enabled: e.enabled, Category: e.m.category,
+		DeviceClass: e.m.class, StateClass: e.m.stateClass, Unit: e.unit(u), Icon: e.m.icon,
 		Services: e.services(),
 	}
 }
 
-// friendlyName is the user's name, else "<device> <entity>".
-func (e *Entity) friendlyName() string {
-	if e.name != "" {
-		return e.name
+// friendlyName is the user's name, else "<device> <entity>", boxed for
+// the attributes (once, while the name stays).
+func (e *Entity) friendlyName() any {
+	if e.friendly == nil {
+		name := e.name
+		if name == "" {
+			name = e.Device.Name + " " + e.m.name
+		}
+		e.friendly = name
 	}
-	if e.fullName == "" {
-		e.fullName = e.Device.Name + " " + e.OriginalName
+	return e.friendly
+}
+
+// setName sets the user's name.
+func (e *Entity) setName(name string) {
+	if name != e.name {
+		e.name, e.friendly = name, nil
 	}
-	return e.fullName
 }
 
 // impl is an entity's behaviour: how it renders its state and which
@@ -121,7 +170,7 @@ func (v *view) get(key string) any {
 	if x, ok := v.e.over[key]; ok {
 		return x
 	}
-	return v.data[key]
+	return v.data.get(key)
 }
 
 // has reports whether the key is present (Home Assistant's "key in data").
@@ -129,7 +178,7 @@ func (v *view) has(key string) bool {
 	if _, ok := v.e.over[key]; ok {
 		return true
 	}
-	_, ok := v.data[key]
+	_, ok := v.data.lookup(key)
 	return ok
 }
 

@@ -68,9 +68,12 @@ func lockState(locked bool) string {
 func vehicleLocks(s *setup) []*Entity {
 	scoped := s.scoped(ScopeVehicleCmds)
 	return []*Entity{
-		s.newEntity(s.vehicle, Lock, s.vehicleUID("vehicle_state_locked"),
-			meta{key: "vehicle_state_locked", name: "Lock", icon: "mdi:car-door-lock"}, &doorLock{scoped: scoped}),
-		s.newEntity(s.vehicle, Lock, s.vehicleUID("charge_state_charge_port_latch"),
-			meta{key: "charge_state_charge_port_latch", name: "Charge cable lock", icon: "mdi:ev-plug-tesla"}, &cableLock{scoped: scoped}),
+		s.newEntity(s.vehicle, Lock, &doorLockMeta, &doorLock{scoped: scoped}),
+		s.newEntity(s.vehicle, Lock, &cableLockMeta, &cableLock{scoped: scoped}),
 	}
 }
+
+var (
+	doorLockMeta  = meta{key: "vehicle_state_locked", name: "Lock", icon: "mdi:car-door-lock"}
+	cableLockMeta = meta{key: "charge_state_charge_port_latch", name: "Charge cable lock", icon: "mdi:ev-plug-tesla"}
+)

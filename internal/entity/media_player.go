@@ -119,6 +119,7 @@ func (m *mediaPlayer) service(name string) planner {
 }
 
 func vehicleMediaPlayers(s *setup) []*Entity {
-	return []*Entity{s.newEntity(s.vehicle, MediaPlayer, s.vehicleUID("media"),
-		meta{key: "media", name: "Media player", class: "speaker"}, &mediaPlayer{scoped: s.scoped(ScopeVehicleCmds)})}
+	return []*Entity{s.newEntity(s.vehicle, MediaPlayer, &mediaPlayerMeta, &mediaPlayer{scoped: s.scoped(ScopeVehicleCmds)})}
 }
+
+var mediaPlayerMeta = meta{key: "media", name: "Media player", class: "speaker"}

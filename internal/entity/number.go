@@ -43,7 +43,7 @@ var energyNumberTable = []numberDesc{
 		min: fixed(0), max: fixed(100), step: 1, set: command.SetOffGridVehicleChargingReserve,
 		scopes: []string{ScopeEnergyCmds}, site: true,
 		exists: func(s *setup) bool {
-			return truthy(s.info.data["components_off_grid_vehicle_charging_reserve_supported"])
+			return truthy(s.info.data.get("components_off_grid_vehicle_charging_reserve_supported"))
 		}},
 }
 
@@ -117,7 +117,7 @@ func vehicleNumbers(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleNumberTable))
 	for i := range vehicleNumberTable {
 		d := &vehicleNumberTable[i]
-		out = append(out, s.newEntity(s.vehicle, Number, s.vehicleUID(d.key), d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.vehicle, Number, &d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }
@@ -129,7 +129,7 @@ func siteNumbers(s *setup) []*Entity {
 		if !d.exists(s) {
 			continue
 		}
-		out = append(out, s.newEntity(s.info, Number, s.siteUID(d.key), d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.info, Number, &d.meta, &numberEntity{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }

@@ -31,11 +31,12 @@ type Registry struct {
 	accounts map[string]*account
 	devices  []*Device
 	sources  map[Source]*source
-	entities []*Entity          // in creation order
-	byID     map[string]*Entity // entity_id → entity
-	byUnique map[string]*Entity // unique_id → entity
+	entities []*Entity            // in creation order
+	byID     map[string]*Entity   // entity_id → entity
+	byUnique map[string][]*Entity // uniqueKey's prefix → its entities
 	subs     map[*Subscription]struct{}
 	prefs    map[string]Pref // unique_id → the user's choice, applied when the entity appears
+	scratch  Attrs           // renderLocked's
 }
 
 // Pref is a user's choice for one entity, kept across restarts by the store.
@@ -63,7 +64,7 @@ func New(opts Options) *Registry {
 	return &Registry{
 		opts: opts, log: opts.Logger,
 		accounts: map[string]*account{}, sources: map[Source]*source{},
-		byID: map[string]*Entity{}, byUnique: map[string]*Entity{},
+		byID: map[string]*Entity{}, byUnique: map[string][]*Entity{},
 		subs: map[*Subscription]struct{}{}, prefs: map[string]Pref{},
 	}
 }
@@ -113,7 +114,7 @@ func (r *Registry) Entities() []Info {
 	defer r.mu.RUnlock()
 	out := make([]Info, len(r.entities))
 	for i, e := range r.entities {
-		out[i] = e.info()
+		out[i] = e.info(r.opts.Units)
 	}
 	return out
 }
@@ -126,7 +127,7 @@ func (r *Registry) Entity(entityID string) (Info, bool) {
 	if !ok {
 		return Info{}, false
 	}
-	return e.info(), true
+	return e.info(r.opts.Units), true
 }
 
 // States returns the states of the enabled entities, in creation order.
@@ -163,12 +164,13 @@ func (r *Registry) SetEnabled(entityID string, on bool) error {
 		r.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
 	}
-	p := r.prefs[e.UniqueID]
+	uid := e.UniqueID()
+	p := r.prefs[uid]
 	p.Enabled = &on
-	r.prefs[e.UniqueID] = p
+	r.prefs[uid] = p
 	r.setEnabledLocked(e, on)
 	r.mu.Unlock()
-	r.prefChanged(e.UniqueID, p)
+	r.prefChanged(uid, p)
 	return nil
 }
 
@@ -187,15 +189,16 @@ func (r *Registry) SetName(entityID, name string) error {
 		r.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrUnknownEntity, entityID)
 	}
-	p := r.prefs[e.UniqueID]
+	uid := e.UniqueID()
+	p := r.prefs[uid]
 	p.Name = name
-	r.prefs[e.UniqueID] = p
-	e.name = name
+	r.prefs[uid] = p
+	e.setName(name)
 	if e.enabled {
 		r.renderLocked(e, r.opts.Now(), Context{})
 	}
 	r.mu.Unlock()
-	r.prefChanged(e.UniqueID, p)
+	r.prefChanged(uid, p)
 	return nil
 }
 
@@ -235,10 +238,14 @@ func (r *Registry) setEnabledLocked(e *Entity, on bool) {
 // addEntityLocked registers a new entity: its entity_id is the slug of its
 // friendly name under its platform, "_2", "_3" … on a clash.
 func (r *Registry) addEntityLocked(e *Entity) {
-	if _, dup := r.byUnique[e.UniqueID]; dup {
-		return
+	uk := e.uniqueKey()
+	same := r.byUnique[uk.prefix]
+	for _, o := range same {
+		if o.uniqueKey() == uk {
+			return
+		}
 	}
-	base := string(e.Platform) + "." + slugify(e.Device.Name+" "+e.OriginalName)
+	base := string(e.Platform()) + "." + slugify(e.Device.Name+" "+e.m.name)
 	id := base
 	for n := 2; r.byID[id] != nil; n++ {
 		id = base + "_" + strconv.Itoa(n)
@@ -246,11 +253,14 @@ func (r *Registry) addEntityLocked(e *Entity) {
 	e.EntityID = id
 	r.entities = append(r.entities, e)
 	r.byID[id] = e
-	r.byUnique[e.UniqueID] = e
+	r.byUnique[uk.prefix] = append(same, e)
 	e.src.entities = append(e.src.entities, e)
-	p := r.prefs[e.UniqueID]
-	e.name = p.Name
-	on := e.EnabledByDefault || r.opts.AllEnabled
+	var p Pref
+	if len(r.prefs) > 0 {
+		p = r.prefs[e.UniqueID()]
+	}
+	e.setName(p.Name)
+	on := !e.m.off || r.opts.AllEnabled
 	if p.Enabled != nil {
 		on = *p.Enabled
 	}

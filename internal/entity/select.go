@@ -142,33 +142,34 @@ func vehicleSelects(s *setup) []*Entity {
 	for i := range seatHeaterTable {
 		d := &seatHeaterTable[i]
 		seat := d.seat
-		out = append(out, s.newEntity(s.vehicle, Select, s.vehicleUID(d.key), d.meta, &levelSelect{
+		out = append(out, s.newEntity(s.vehicle, Select, &d.meta, &levelSelect{
 			key: d.key, options: seatHeaterOptions, available: d.available, scoped: scoped,
 			send: func(level int) command.Command { return command.SetSeatHeater(seat, level) },
 		}))
 	}
 	const wheel = "climate_state_steering_wheel_heat_level"
-	out = append(out, s.newEntity(s.vehicle, Select, s.vehicleUID(wheel),
-		meta{key: wheel, name: "Steering wheel heater"}, &levelSelect{
-			key: wheel, options: wheelHeaterOptions, available: always, scoped: scoped,
-			send: func(level int) command.Command { return command.SetSteeringWheelHeatLevel(command.WheelHeat(level)) },
-		}))
+	out = append(out, s.newEntity(s.vehicle, Select, &wheelHeaterMeta, &levelSelect{
+		key: wheel, options: wheelHeaterOptions, available: always, scoped: scoped,
+		send: func(level int) command.Command { return command.SetSteeringWheelHeatLevel(command.WheelHeat(level)) },
+	}))
 	return out
 }
+
+var wheelHeaterMeta = meta{key: "climate_state_steering_wheel_heat_level", name: "Steering wheel heater"}
 
 func siteSelects(s *setup) []*Entity {
 	scoped := s.scoped(ScopeEnergyCmds)
 	var out []*Entity
 	if s.hasBattery() {
-		out = append(out, s.newEntity(s.info, Select, s.siteUID("default_real_mode"),
-			meta{key: "default_real_mode", name: "Operation mode", icon: "mdi:home-battery"}, &siteSelect{
+		out = append(out, s.newEntity(s.info, Select,
+			&meta{key: "default_real_mode", name: "Operation mode", icon: "mdi:home-battery"}, &siteSelect{
 				key: "default_real_mode", options: operationModeOptions, scoped: scoped, send: command.SetOperationMode,
 			}))
 	}
 	if s.hasBattery() && s.hasSolar() {
 		const k = "components_customer_preferred_export_rule"
-		out = append(out, s.newEntity(s.info, Select, s.siteUID(k),
-			meta{key: k, name: "Allow export", icon: "mdi:transmission-tower"}, &siteSelect{
+		out = append(out, s.newEntity(s.info, Select,
+			&meta{key: k, name: "Allow export", icon: "mdi:transmission-tower"}, &siteSelect{
 				key: k, options: exportRuleOptions, def: "never", scoped: scoped, send: command.SetExportRule,
 			}))
 	}

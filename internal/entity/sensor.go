@@ -19,13 +19,26 @@ func prec(n int) *int { return &n }
 
 // sensor renders a value read from its source's data.
 type sensor struct {
-	d    *sensorDesc
-	read func(v *view) (any, bool) // the value and whether the key is there
-
-	// charge energy added: the previous value and the last reset.
-	prev      *float64
-	resetAt   time.Time
+	d         *sensorDesc
+	read      func(v *view) (any, bool) // the value and whether the key is there; nil: the key d.key
 	available func(v *view) bool
+	reset     *sensorReset // a total sensor's (lastReset)
+}
+
+// sensorReset is what a total sensor remembers: the previous value and
+// the last reset.
+type sensorReset struct {
+	prev    *float64
+	resetAt time.Time
+}
+
+// newSensor is a sensor reading its key.
+func newSensor(d *sensorDesc) *sensor {
+	s := &sensor{d: d}
+	if d.lastReset {
+		s.reset = &sensorReset{}
+	}
+	return s
 }
 
 func (s *sensor) service(string) planner { return nil }
@@ -36,7 +49,13 @@ func (s *sensor) render(v *view) out {
 		o.unavailable = true
 		return o
 	}
-	raw, present := s.read(v)
+	var raw any
+	var present bool
+	if s.read == nil {
+		raw, present = v.get(s.d.key), v.has(s.d.key)
+	} else {
+		raw, present = s.read(v)
+	}
 	if !present {
 		return o
 	}
@@ -44,17 +63,17 @@ func (s *sensor) render(v *view) out {
 	if s.d.value != nil {
 		val = s.d.value(raw)
 	}
-	o.state = formatSensor(s.d, v.e.Unit, val)
-	if s.d.lastReset {
+	o.state = formatSensor(s.d, v.e.unit(v.units), val)
+	if r := s.reset; r != nil {
 		if n, ok := asNumber(val); ok {
 			f := n.float()
-			if s.prev != nil && (f == 0 && *s.prev != 0 || f < *s.prev-1.0) {
-				s.resetAt = v.now
+			if r.prev != nil && (f == 0 && *r.prev != 0 || f < *r.prev-1.0) {
+				r.resetAt = v.now
 			}
-			s.prev = &f
+			r.prev = &f
 		}
-		if !s.resetAt.IsZero() {
-			o.attrs = append(o.attrs, Attr{"last_reset", isoformat(s.resetAt)})
+		if !r.resetAt.IsZero() {
+			o.attrs = append(o.attrs, Attr{"last_reset", isoformat(r.resetAt)})
 		}
 	}
 	return o
@@ -228,11 +247,11 @@ func vehicleSensors(s *setup) []*Entity {
 	var out []*Entity
 	for i := range vehicleSensorTable {
 		d := &vehicleSensorTable[i]
-		out = append(out, s.newEntity(s.vehicle, Sensor, s.vehicleUID(d.key), d.meta, &sensor{d: d, read: key(d.key)}))
+		out = append(out, s.newEntity(s.vehicle, Sensor, &d.meta, newSensor(d)))
 	}
 	for i := range vehicleTimeSensorTable {
 		d := &vehicleTimeSensorTable[i]
-		out = append(out, s.newEntity(s.vehicle, Sensor, s.vehicleUID(d.key), d.meta, &timeSensor{d: d}))
+		out = append(out, s.newEntity(s.vehicle, Sensor, &d.meta, &timeSensor{d: d}))
 	}
 	return out
 }

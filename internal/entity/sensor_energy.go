@@ -120,21 +120,23 @@ func siteSensors(s *setup) []*Entity {
 	var out []*Entity
 	for i := range energyLiveSensorTable {
 		d := &energyLiveSensorTable[i]
-		if _, present := s.live.data[d.key]; !present && d.key != "percentage_charged" {
+		if _, present := s.live.data.lookup(d.key); !present && d.key != "percentage_charged" {
 			continue
 		}
-		out = append(out, s.newEntity(s.live, Sensor, s.siteUID(d.key), d.meta, &sensor{d: d, read: key(d.key)}))
+		out = append(out, s.newEntity(s.live, Sensor, &d.meta, newSensor(d)))
 	}
 	if s.hasBattery() || s.hasSolar() {
 		for i := range energyHistorySensorTable {
 			d := &energyHistorySensorTable[i]
-			out = append(out, s.newEntity(s.history, Sensor, s.siteUID(d.key), d.meta, &historySensor{sensor{d: d, read: key(d.key)}}))
+			out = append(out, s.newEntity(s.history, Sensor, &d.meta, &historySensor{*newSensor(d)}))
 		}
 	}
 	for _, wc := range s.wcs {
 		for i := range wallConnectorSensorTable {
 			d := &wallConnectorSensorTable[i]
-			e := s.newEntity(s.live, Sensor, s.siteUID(wc.din+"-"+d.key), d.meta, &sensor{d: d, read: wallConnectorValue(wc.din, d.key),
+			m := d.meta
+			m.uid = wc.din + "-" + d.key
+			e := s.newEntity(s.live, Sensor, &m, &sensor{d: d, read: wallConnectorValue(wc.din, d.key),
 				available: func(v *view) bool {
 					// The integration means "unavailable when the value is
 					// null" but reads the wrong dictionary; we read the
@@ -142,16 +144,16 @@ func siteSensors(s *setup) []*Entity {
 					val, ok := wallConnectorValue(wc.din, d.key)(v)
 					return !ok || val != nil
 				}})
-			e.Device, e.sub = wc.dev, wc.din
+			e.Device = wc.dev
 			out = append(out, e)
 		}
 	}
 	for i := range energyInfoSensorTable {
 		d := &energyInfoSensorTable[i]
-		if _, present := s.info.data[d.key]; !present {
+		if _, present := s.info.data.lookup(d.key); !present {
 			continue
 		}
-		out = append(out, s.newEntity(s.info, Sensor, s.siteUID(d.key), d.meta, &sensor{d: d, read: key(d.key),
+		out = append(out, s.newEntity(s.info, Sensor, &d.meta, &sensor{d: d, read: key(d.key),
 			available: func(v *view) bool { return !v.isNone(d.key) }}))
 	}
 	return out

@@ -3,7 +3,6 @@ package entity
 import (
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
 )
@@ -79,11 +78,10 @@ func (r *Registry) AddVehicle(accountID string, product *fleet.Vehicle) (*Device
 	if !acct.has(ScopeVehicleData) {
 		return nil, fmt.Errorf("vehicle %s: %w %s", *product.VIN, ErrNoDataScope, ScopeVehicleData)
 	}
-	data, err := flattenValue(product)
+	data, err := flattenValue(product, "cached_data")
 	if err != nil {
 		return nil, err
 	}
-	delete(data, "cached_data")
 	vin := *product.VIN
 	if old, ok := r.sources[Source{Kind: SourceVehicle, VIN: vin}]; ok {
 		return old.device, nil // already set up
@@ -145,7 +143,7 @@ func (r *Registry) AddSite(accountID string, product *fleet.EnergySiteProduct, i
 	s.info = r.newSourceLocked(Source{Kind: SourceInfo, SiteID: siteID}, acct, dev, infoData)
 	s.history = r.newSourceLocked(Source{Kind: SourceHistory, SiteID: siteID}, acct, dev, Data{})
 	s.history.ok, s.history.updatedOnce = true, false
-	list, _ := infoData["components_wall_connectors"].([]any)
+	list, _ := infoData.get("components_wall_connectors").([]any)
 	for _, it := range list {
 		wc, _ := it.(map[string]any)
 		din, ok := wc["din"].(string)
@@ -181,23 +179,24 @@ type meta struct {
 	suggested  string // suggested display unit
 	category   Category
 	icon       string
+	uid        string // the unique id's suffix when it is not the key
 }
 
-// newEntity builds an entity of src's device from a description row.
-func (s *setup) newEntity(src *source, p Platform, uid string, m meta, im impl) *Entity {
-	return &Entity{
-		UniqueID: uid, Platform: p, Key: m.key, OriginalName: m.name, Device: s.dev,
-		EnabledByDefault: !m.off, Category: m.category, DeviceClass: m.class, StateClass: m.stateClass,
-		Unit: s.units.displayUnit(m.unit, m.suggested), Icon: m.icon, impl: im, src: src,
+// uidKey is the unique id's suffix: after the VIN or the site id.
+func (m *meta) uidKey() string {
+	if m.uid != "" {
+		return m.uid
 	}
+	return m.key
+}
+
+// newEntity builds an entity of src's device from a description row. The
+// entity keeps m (a description table's row, shared by every device), so
+// m must not change afterwards.
+func (s *setup) newEntity(src *source, p Platform, m *meta, im impl) *Entity {
+	return &Entity{Device: s.dev, m: m, platform: platformIndex(p), impl: im, src: src}
 }
 
 // hasBattery and hasSolar read the site's components from site_info.
-func (s *setup) hasBattery() bool { return truthy(s.info.data["components_battery"]) }
-func (s *setup) hasSolar() bool   { return truthy(s.info.data["components_solar"]) }
-
-// vehicleUID is a vehicle entity's unique id.
-func (s *setup) vehicleUID(key string) string { return s.dev.vin + "-" + key }
-
-// siteUID is an energy site entity's unique id.
-func (s *setup) siteUID(key string) string { return strconv.FormatInt(s.dev.siteID, 10) + "-" + key }
+func (s *setup) hasBattery() bool { return truthy(s.info.data.get("components_battery")) }
+func (s *setup) hasSolar() bool   { return truthy(s.info.data.get("components_solar")) }

@@ -41,6 +41,17 @@ var vehicleSwitchTable = []switchDesc{
 		onVal: "Starting", offVal: "Stopped", scopes: []string{ScopeChargingCmds, ScopeVehicleCmds}},
 }
 
+// vehicleSwitchMeta are the switch table's rows as entities describe
+// them: device class "switch", the unique-id suffix when it is not the key.
+var vehicleSwitchMeta = func() []meta {
+	out := make([]meta, len(vehicleSwitchTable))
+	for i, d := range vehicleSwitchTable {
+		out[i] = d.meta
+		out[i].class, out[i].uid = "switch", d.uid
+	}
+	return out
+}()
+
 // vehicleSwitch: is_on None while the value is None.
 type vehicleSwitch struct {
 	d      *switchDesc
@@ -89,13 +100,7 @@ func vehicleSwitches(s *setup) []*Entity {
 	out := make([]*Entity, 0, len(vehicleSwitchTable))
 	for i := range vehicleSwitchTable {
 		d := &vehicleSwitchTable[i]
-		uid := d.key
-		if d.uid != "" {
-			uid = d.uid
-		}
-		m := d.meta
-		m.class = "switch"
-		out = append(out, s.newEntity(s.vehicle, Switch, s.vehicleUID(uid), m, &vehicleSwitch{d: d, scoped: s.scoped(d.scopes...)}))
+		out = append(out, s.newEntity(s.vehicle, Switch, &vehicleSwitchMeta[i], &vehicleSwitch{d: d, scoped: s.scoped(d.scopes...)}))
 	}
 	return out
 }
@@ -145,13 +150,13 @@ func siteSwitches(s *setup) []*Entity {
 	scoped := s.scoped(ScopeEnergyCmds)
 	var out []*Entity
 	if s.hasBattery() && s.hasSolar() {
-		out = append(out, s.newEntity(s.info, Switch, s.siteUID(keyDisallowGridCharging),
-			meta{key: keyDisallowGridCharging, name: "Allow charging from grid", class: "switch", icon: "mdi:transmission-tower"},
+		out = append(out, s.newEntity(s.info, Switch,
+			&meta{key: keyDisallowGridCharging, name: "Allow charging from grid", class: "switch", icon: "mdi:transmission-tower"},
 			&gridChargingSwitch{scoped: scoped}))
 	}
-	if truthy(s.info.data["components_storm_mode_capable"]) {
-		out = append(out, s.newEntity(s.info, Switch, s.siteUID(keyStormMode),
-			meta{key: keyStormMode, name: "Storm watch", class: "switch", icon: "mdi:weather-lightning-rainy"},
+	if truthy(s.info.data.get("components_storm_mode_capable")) {
+		out = append(out, s.newEntity(s.info, Switch,
+			&meta{key: keyStormMode, name: "Storm watch", class: "switch", icon: "mdi:weather-lightning-rainy"},
 			&stormSwitch{scoped: scoped}))
 	}
 	return out

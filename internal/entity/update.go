@@ -95,6 +95,7 @@ func (u *softwareUpdate) service(name string) planner {
 }
 
 func vehicleUpdates(s *setup) []*Entity {
-	return []*Entity{s.newEntity(s.vehicle, Update, s.vehicleUID("vehicle_state_software_update_status"),
-		meta{key: "vehicle_state_software_update_status", name: "Update"}, &softwareUpdate{scoped: s.scoped(ScopeVehicleCmds)})}
+	return []*Entity{s.newEntity(s.vehicle, Update, &updateMeta, &softwareUpdate{scoped: s.scoped(ScopeVehicleCmds)})}
 }
+
+var updateMeta = meta{key: "vehicle_state_software_update_status", name: "Update"}
