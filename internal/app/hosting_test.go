@@ -28,7 +28,9 @@ func TestACMEManager(t *testing.T) {
 	if !slices.Contains(m.TLSConfig().NextProtos, "acme-tls/1") {
 		t.Errorf("no TLS-ALPN-01: %v", m.TLSConfig().NextProtos)
 	}
-	if dir, ok := m.Cache.(interface{ Get(context.Context, string) ([]byte, error) }); !ok || dir == nil {
+	if dir, ok := m.Cache.(interface {
+		Get(context.Context, string) ([]byte, error)
+	}); !ok || dir == nil {
 		t.Error("no certificate cache")
 	}
 }
@@ -36,7 +38,9 @@ func TestACMEManager(t *testing.T) {
 // The key path is answered before the API, without authentication; the API
 // keeps its own.
 func TestKeyHostingInFrontOfTheAPI(t *testing.T) {
-	api := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "401: Unauthorized", http.StatusUnauthorized) })
+	api := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "401: Unauthorized", http.StatusUnauthorized)
+	})
 	srv := httptest.NewServer(withKeyHosting(api, []byte("-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----\n")))
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + setup.PublicKeyPath)
