@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/store"
 )
 
@@ -98,7 +99,11 @@ func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
 	if err := st.SaveToken(ctx, claims.Subject, store.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry}); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\nStart the service with: teslafleet serve%s\n", claims.Subject, region, claims.Scopes, configFlag(file))
+	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\n", claims.Subject, region, claims.Scopes)
+	for _, m := range setup.MissingScopes(claims.Scopes) {
+		fmt.Fprintf(out, "  not granted: %s\n", m)
+	}
+	fmt.Fprintf(out, "Start the service with: teslafleet serve%s\n", configFlag(file))
 	return nil
 }
 

@@ -290,6 +290,28 @@ var recommendedScopes = []struct{ scope, disables string }{
 	{"offline_access", "token refresh: teslafleet would need a new login every 8 hours"},
 }
 
+// MissingScopes lists the scopes a token lacks, each with what its absence
+// disables ("vehicle_location (disables device trackers …)").
+func MissingScopes(scopes []string) []string {
+	has := func(s string) bool { return slices.Contains(scopes, s) }
+	var missing []string
+	if !has("vehicle_device_data") {
+		missing = append(missing, "vehicle_device_data (no vehicles)")
+	}
+	if !has("energy_device_data") {
+		missing = append(missing, "energy_device_data (no energy sites)")
+	}
+	for _, r := range recommendedScopes {
+		if r.scope == "vehicle_charging_cmds" && has("vehicle_cmds") {
+			continue
+		}
+		if !has(r.scope) {
+			missing = append(missing, r.scope+" (disables "+r.disables+")")
+		}
+	}
+	return missing
+}
+
 const loginFix = "Run `teslafleet login` again and, on Tesla's page, select all scopes and Allow."
 
 func (d *doctor) account(ctx context.Context, a DoctorAccount, key *KeyPair) {
@@ -395,22 +417,7 @@ func (d *doctor) scopes(name string, scopes []string) {
 			"Enable Vehicle Information and Energy Product Information for your app on developer.tesla.com, then run `teslafleet login` again and select all scopes.")
 		return
 	}
-	var missing []string
-	if !has("vehicle_device_data") {
-		missing = append(missing, "vehicle_device_data (no vehicles)")
-	}
-	if !has("energy_device_data") {
-		missing = append(missing, "energy_device_data (no energy sites)")
-	}
-	for _, r := range recommendedScopes {
-		if r.scope == "vehicle_charging_cmds" && has("vehicle_cmds") {
-			continue
-		}
-		if !has(r.scope) {
-			missing = append(missing, r.scope+" (disables "+r.disables+")")
-		}
-	}
-	if len(missing) > 0 {
+	if missing := MissingScopes(scopes); len(missing) > 0 {
 		d.add(name, StatusWarn, "missing: "+strings.Join(missing, "; "),
 			"Enable the scopes for your app on developer.tesla.com if needed, then run `teslafleet login` again and select all scopes.")
 		return
