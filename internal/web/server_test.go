@@ -49,7 +49,7 @@ func (s *sender) count() int {
 	return len(s.sent)
 }
 
-func fixture(t *testing.T, name string, v any) {
+func fixture(t testing.TB, name string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ha", name))
 	if err != nil {
