@@ -84,6 +84,8 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.opts.Shutdown:
+			return
 		case <-c.gone:
 			s.log.Warn("web: an event stream client fell behind and was dropped", "client", r.RemoteAddr)
 			return

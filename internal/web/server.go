@@ -32,18 +32,19 @@ type Options struct {
 	// Cost answers GET /api/teslafleet/cost (nil: 404).
 	Cost Cost
 
-	// Config's own fields of GET /api/config (defaults: "Home", 0, 0, 0,
-	// "UTC", "teslafleet", "", "dev").
+	// GET /api/config's values that are not teslafleet's own (defaults:
+	// location "Home" at 0, 0; time zone "UTC"; version "dev").
 	LocationName                 string
 	Latitude, Longitude          float64
 	Elevation                    int
 	TimeZone, ConfigDir, Version string
-	Components                   []string      // more components to list
-	AuthFailures                 int           // failed authentications per address and window before 429 (default 10)
-	AuthWindow                   time.Duration // default one minute
-	KeepAlive                    time.Duration // the event stream's ping interval (default 50 s, as Home Assistant)
-	StreamBuffer                 int           // events queued per stream client before it is dropped (default 256)
-	WriteTimeout                 time.Duration // a stream write that blocks longer drops its client (default 10 s)
+	Components                   []string        // more components to list
+	AuthFailures                 int             // failed authentications per address and window before 429 (default 10)
+	AuthWindow                   time.Duration   // default one minute
+	KeepAlive                    time.Duration   // the event stream's ping interval (default 50 s, as Home Assistant)
+	StreamBuffer                 int             // events queued per stream client before it is dropped (default 256)
+	WriteTimeout                 time.Duration   // a stream write that blocks longer drops its client (default 10 s)
+	Shutdown                     <-chan struct{} // closed when the server shuts down: event streams end
 	Now                          func() time.Time
 }
 
