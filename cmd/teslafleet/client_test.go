@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -72,6 +74,19 @@ func TestTokensAndClients(t *testing.T) {
 		if s.stderr != "" && !regexp.MustCompile(s.stderr).MatchString(stderr) {
 			t.Errorf("%s: stderr %q, want /%s/", s.name, stderr, s.stderr)
 		}
+	}
+	// The history the service recorded reaches the REST API: the state at
+	// the start, then the call's change.
+	req, _ := http.NewRequest("GET", base+"/api/history/period?filter_entity_id=lock.test_lock&minimal_response", nil)
+	req.Header.Set("Authorization", "Bearer configured-token-0123")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !regexp.MustCompile(`^\[\[\{"entity_id":"lock.test_lock","state":"unlocked",.*\},\{"state":"locked","last_changed":"[^"]+"\}\]\]$`).Match(body) {
+		t.Errorf("history: %d %s", resp.StatusCode, body)
 	}
 	// The environment works as the flags do.
 	t.Setenv("TESLAFLEET_SERVER", base)
