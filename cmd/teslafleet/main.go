@@ -69,6 +69,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newConfigCmd())
 	root.AddCommand(newServeCmd(), newLoginCmd(), newAccountCmd(), newAppCmd())
 	root.AddCommand(newSetupCmd(), newKeygenCmd(), newRegisterCmd(), newPairCmd(), newDoctorCmd())
+	root.AddCommand(newTokenCmd(), newStatesCmd(), newCallCmd(), newCostCmd())
 	return root
 }
 

@@ -52,6 +52,14 @@ type Config struct {
 	// Extra are more API routes behind the bearer token.
 	Extra  map[string]http.Handler
 	Logger *slog.Logger
+
+	// TokenStore, History and Cost, when set, give the REST API the
+	// stored API tokens, the state history and the cost ledger.
+	TokenStore web.TokenValidator
+	History    web.History
+	Cost       web.Cost
+	// TimeZone and ConfigDir are shown by GET /api/config.
+	TimeZone, ConfigDir string
 }
 
 // App wires the coordinators, the entity registry and the REST API. It
@@ -61,6 +69,8 @@ type App struct {
 	reg      *entity.Registry
 	api      http.Handler
 	accounts []*account
+	shutdown chan struct{} // closed when Serve stops taking requests: event streams end
+	stopOnce sync.Once
 }
 
 // account is one account's coordinators.
@@ -80,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{cfg: cfg}
+	a := &App{cfg: cfg, shutdown: make(chan struct{})}
 	a.reg = entity.New(entity.Options{Units: cfg.Units, AllEnabled: cfg.AllEnabled, Logger: cfg.Logger, OnPref: cfg.OnPref})
 	if cfg.Prefs != nil {
 		a.reg.SetPrefs(cfg.Prefs)
@@ -94,7 +104,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
 		}
 	}
-	h, err := web.New(web.Options{Registry: a.reg, Tokens: cfg.APITokens, Logger: cfg.Logger, Extra: cfg.Extra})
+	h, err := web.New(web.Options{
+		Registry: a.reg, Tokens: cfg.APITokens, Store: cfg.TokenStore, Logger: cfg.Logger, Extra: cfg.Extra,
+		History: cfg.History, Cost: cfg.Cost, TimeZone: cfg.TimeZone, ConfigDir: cfg.ConfigDir, Version: Version(),
+		Shutdown: a.shutdown,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +136,7 @@ func (a *App) Poll(ctx context.Context) error {
 // Serve polls, and serves the REST API on ln, until ctx ends.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: a.api, ReadHeaderTimeout: 10 * time.Second}
+	srv.RegisterOnShutdown(func() { a.stopOnce.Do(func() { close(a.shutdown) }) })
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	errs := make(chan error, 1)

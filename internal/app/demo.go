@@ -161,6 +161,8 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
+		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
+		ConfigDir: dataDir,
 	})
 	if err != nil {
 		return err

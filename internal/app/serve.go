@@ -119,7 +119,9 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		Accounts: running, Units: units, Interval: cfg.Polling.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: tokens, PublicKeyPEM: publicPEM, Logger: log,
-		Extra: map[string]http.Handler{"GET /api/teslafleet/doctor": doctor},
+		Extra:      map[string]http.Handler{"GET /api/teslafleet/doctor": doctor},
+		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
+		ConfigDir: cfg.DataDir,
 	})
 	if err != nil {
 		return err

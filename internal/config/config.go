@@ -196,6 +196,13 @@ const (
 	EnvFile   = EnvPrefix + "CONFIG"
 )
 
+// EnvServer and EnvToken are the REST API's CLI clients' variables
+// (teslafleet states, call, cost); Load ignores them.
+const (
+	EnvServer = EnvPrefix + "SERVER"
+	EnvToken  = EnvPrefix + "TOKEN"
+)
+
 // Locate returns the file to Load: path when given, else $TESLAFLEET_CONFIG,
 // else teslafleet.yaml in the data directory ($TESLAFLEET_DATA_DIR or the
 // default) when it exists, else "" (defaults and environment only). The

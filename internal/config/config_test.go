@@ -432,3 +432,11 @@ func TestFileRoundTrip(t *testing.T) {
 		t.Error("Redacted shows the secret")
 	}
 }
+
+// The CLI clients' variables are not configuration keys, and not errors.
+func TestClientVariablesIgnored(t *testing.T) {
+	env := []string{EnvServer + "=http://127.0.0.1:8080", EnvToken + "=some-token", "TESLAFLEET_DATA_DIR=" + t.TempDir()}
+	if _, err := Load("", env); err != nil {
+		t.Fatalf("Load with the client variables: %v", err)
+	}
+}

@@ -297,10 +297,11 @@ func Keys() []Key {
 
 // applyEnv sets the keys whose TESLAFLEET_* variable env holds (non-empty)
 // and returns them: key path → variable. A TESLAFLEET_* variable that names
-// no key is an error (TESLAFLEET_CONFIG names the file).
+// no key is an error (TESLAFLEET_CONFIG names the file; TESLAFLEET_SERVER
+// and TESLAFLEET_TOKEN are the CLI clients').
 func applyEnv(c *Config, env []string) (map[string]string, error) {
 	vars := envMap(env)
-	known := map[string]bool{EnvFile: true}
+	known := map[string]bool{EnvFile: true, EnvServer: true, EnvToken: true}
 	var names []string
 	from := map[string]string{}
 	root := reflect.ValueOf(c).Elem()

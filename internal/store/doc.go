@@ -36,6 +36,10 @@
 // in the meta table) and for any secret that does not decrypt. A backup
 // needs both files; keep the key's copy apart from the database's.
 //
+// Long-lived REST API tokens are not sealed but hashed: api_tokens keeps
+// the hex SHA-256 of each 32-byte random token (CreateAPIToken returns the
+// token once), so a copy of the database does not reveal a usable token.
+//
 // # History
 //
 // Record never blocks: it puts a change in a bounded queue (Options.

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/teslafleet/teslafleet/internal/entity"
 )
@@ -16,15 +16,39 @@ import (
 type Options struct {
 	Registry *entity.Registry
 	// Tokens are the API tokens clients send as "Authorization: Bearer
-	// <token>". There must be at least one, none empty.
+	// <token>" (the configuration's). None may be empty; with none, Store
+	// must be set.
 	Tokens []string
+	// Store, when set, also accepts the long-lived tokens it knows
+	// (created with teslafleet token create).
+	Store  TokenValidator
 	Logger *slog.Logger
 	// Extra are more routes (pattern → handler) behind the same bearer
 	// authentication, e.g. GET /api/teslafleet/doctor.
 	Extra map[string]http.Handler
+
+	// History answers GET /api/history/period (nil: 404).
+	History History
+	// Cost answers GET /api/teslafleet/cost (nil: 404).
+	Cost Cost
+
+	// GET /api/config's values that are not teslafleet's own (defaults:
+	// location "Home" at 0, 0; time zone "UTC"; version "dev").
+	LocationName                 string
+	Latitude, Longitude          float64
+	Elevation                    int
+	TimeZone, ConfigDir, Version string
+	Components                   []string        // more components to list
+	AuthFailures                 int             // failed authentications per address and window before 429 (default 10)
+	AuthWindow                   time.Duration   // default one minute
+	KeepAlive                    time.Duration   // the event stream's ping interval (default 50 s, as Home Assistant)
+	StreamBuffer                 int             // events queued per stream client before it is dropped (default 256)
+	WriteTimeout                 time.Duration   // a stream write that blocks longer drops its client (default 10 s)
+	Shutdown                     <-chan struct{} // closed when the server shuts down: event streams end
+	Now                          func() time.Time
 }
 
-// maxBody bounds a service call's body.
+// maxBody bounds a request body.
 const maxBody = 1 << 20
 
 // New returns the API's handler.
@@ -32,7 +56,7 @@ func New(o Options) (http.Handler, error) {
 	if o.Registry == nil {
 		return nil, errors.New("web: no entity registry")
 	}
-	if len(o.Tokens) == 0 {
+	if len(o.Tokens) == 0 && o.Store == nil {
 		return nil, errors.New("web: an API token is required")
 	}
 	tokens := make([][]byte, 0, len(o.Tokens))
@@ -42,51 +66,72 @@ func New(o Options) (http.Handler, error) {
 		}
 		tokens = append(tokens, []byte(t))
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
+	o = withDefaults(o)
+	s := &server{
+		reg: o.Registry, log: o.Logger, opts: o,
+		auth:   newAuthenticator(tokens, o.Store, o.AuthFailures, o.AuthWindow, o.Now),
+		events: newHub(o.Registry, o.StreamBuffer, o.Now),
 	}
-	s := &server{reg: o.Registry, tokens: tokens, log: o.Logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/{$}", s.apiRunning)
+	mux.HandleFunc("GET /api/config", s.config)
 	mux.HandleFunc("GET /api/states", s.states)
 	mux.HandleFunc("GET /api/states/{entity_id}", s.state)
 	mux.HandleFunc("GET /api/services", s.services)
 	mux.HandleFunc("POST /api/services/{domain}/{service}", s.callService)
+	mux.HandleFunc("GET /api/events", s.listEvents)
+	mux.HandleFunc("POST /api/events/{event_type}", s.fireEvent)
+	mux.HandleFunc("GET /api/stream", s.stream)
+	mux.HandleFunc("GET /api/history/period", s.history)
+	mux.HandleFunc("GET /api/history/period/{start}", s.history)
+	mux.HandleFunc("GET /api/teslafleet/devices", s.devices)
+	mux.HandleFunc("GET /api/teslafleet/cost", s.cost)
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
-	return s.auth(mux), nil
+	return s.auth.wrap(mux), nil
+}
+
+func withDefaults(o Options) Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.LocationName == "" {
+		o.LocationName = "Home"
+	}
+	if o.TimeZone == "" {
+		o.TimeZone = "UTC"
+	}
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.AuthFailures <= 0 {
+		o.AuthFailures = 10
+	}
+	if o.AuthWindow <= 0 {
+		o.AuthWindow = time.Minute
+	}
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = 50 * time.Second
+	}
+	if o.StreamBuffer <= 0 {
+		o.StreamBuffer = 256
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }
 
 type server struct {
 	reg    *entity.Registry
-	tokens [][]byte
 	log    *slog.Logger
-}
-
-// auth refuses /api/ requests without the bearer token, with Home
-// Assistant's plain "401: Unauthorized".
-func (s *server) auth(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
-			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || !s.known([]byte(tok)) {
-				plain(w, http.StatusUnauthorized, "401: Unauthorized")
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// known reports whether tok is one of the API tokens, in constant time per
-// token.
-func (s *server) known(tok []byte) bool {
-	found := 0
-	for _, t := range s.tokens {
-		found |= subtle.ConstantTimeCompare(tok, t)
-	}
-	return found == 1
+	opts   Options
+	auth   *authenticator
+	events *hub
 }
 
 func (s *server) apiRunning(w http.ResponseWriter, _ *http.Request) {
@@ -123,7 +168,7 @@ func (s *server) services(w http.ResponseWriter, _ *http.Request) {
 	for domain, svcs := range entity.Services() {
 		d := serviceDomain{Domain: domain, Services: map[string]serviceInfo{}}
 		for name, fields := range svcs {
-			info := serviceInfo{Name: name, Fields: map[string]entity.Field{}}
+			info := serviceInfo{Name: serviceName(name), Fields: map[string]entity.Field{}}
 			for _, f := range fields {
 				info.Fields[f.Name] = f
 			}
@@ -133,6 +178,16 @@ func (s *server) services(w http.ResponseWriter, _ *http.Request) {
 	}
 	sortDomains(out)
 	writeJSON(w, http.StatusOK, out)
+}
+
+// serviceName is a service's name as Home Assistant's English
+// translations give it ("turn_on" → "Turn on").
+func serviceName(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // callService is POST /api/services/{domain}/{service}: the body's

@@ -49,7 +49,7 @@ func (s *sender) count() int {
 	return len(s.sent)
 }
 
-func fixture(t *testing.T, name string, v any) {
+func fixture(t testing.TB, name string, v any) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ha", name))
 	if err != nil {
@@ -67,6 +67,13 @@ func fixture(t *testing.T, name string, v any) {
 // newServer serves a registry holding Home Assistant's fixture vehicle.
 func newServer(t *testing.T) (*httptest.Server, *sender) {
 	t.Helper()
+	srv, snd, _ := newServerWith(t, nil)
+	return srv, snd
+}
+
+// newServerWith is newServer with options changed by opt.
+func newServerWith(t *testing.T, opt func(*Options)) (*httptest.Server, *sender, *entity.Registry) {
+	t.Helper()
 	reg := entity.New(entity.Options{})
 	snd := &sender{}
 	reg.AddAccount(entity.Account{ID: "a", Sender: snd, Scopes: []string{"vehicle_device_data", "vehicle_cmds", "vehicle_charging_cmds"}})
@@ -79,13 +86,17 @@ func newServer(t *testing.T) (*httptest.Server, *sender) {
 		t.Fatal(err)
 	}
 	reg.UpdateVehicle(*v.VIN, "online", &data, nil)
-	h, err := New(Options{Registry: reg, Tokens: []string{"other-token", token}})
+	o := Options{Registry: reg, Tokens: []string{"other-token", token}}
+	if opt != nil {
+		opt(&o)
+	}
+	h, err := New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv, snd
+	return srv, snd, reg
 }
 
 func do(t *testing.T, srv *httptest.Server, method, path, auth, body string) (int, string, string) {
