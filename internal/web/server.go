@@ -52,6 +52,7 @@ func New(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /api/states/{entity_id}", s.state)
 	mux.HandleFunc("GET /api/services", s.services)
 	mux.HandleFunc("POST /api/services/{domain}/{service}", s.callService)
+	mux.Handle("GET /api/websocket", s.websocket())
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
@@ -68,9 +69,10 @@ type server struct {
 // Assistant's plain "401: Unauthorized".
 func (s *server) auth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+		// The WebSocket API authenticates inside its protocol.
+		if (strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api") && r.URL.Path != "/api/websocket" {
 			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || !s.known([]byte(tok)) {
+			if !ok || !s.validToken(tok) {
 				plain(w, http.StatusUnauthorized, "401: Unauthorized")
 				return
 			}
