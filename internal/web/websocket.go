@@ -106,7 +106,7 @@ func (h *wsHandler) authenticate(ctx context.Context, c *websocket.Conn, remote 
 		b, _ := json.Marshal(v)
 		return c.Write(actx, websocket.MessageText, b)
 	}
-	if write(map[string]string{"type": "auth_required", "ha_version": haVersion}) != nil {
+	if write(authMessage{Type: "auth_required", HAVersion: haVersion}) != nil {
 		return false
 	}
 	_, b, err := c.Read(actx)
@@ -127,17 +127,25 @@ func (h *wsHandler) authenticate(ctx context.Context, c *websocket.Conn, remote 
 		default:
 			text += "required key not provided @ data['access_token']"
 		}
-		_ = write(map[string]string{"type": "auth_invalid", "message": text})
+		_ = write(authMessage{Type: "auth_invalid", Message: text})
 		c.Close(websocket.StatusNormalClosure, "")
 		return false
 	}
 	if !h.valid(*msg.AccessToken) {
 		h.log.Warn("web: websocket authentication failed", "remote", remote)
-		_ = write(map[string]string{"type": "auth_invalid", "message": msgInvalidAuth})
+		_ = write(authMessage{Type: "auth_invalid", Message: msgInvalidAuth})
 		c.Close(websocket.StatusNormalClosure, "")
 		return false
 	}
-	return write(map[string]string{"type": "auth_ok", "ha_version": haVersion}) == nil
+	return write(authMessage{Type: "auth_ok", HAVersion: haVersion}) == nil
+}
+
+// authMessage is one of the auth phase's messages, keys in Home
+// Assistant's order.
+type authMessage struct {
+	Type      string `json:"type"`
+	HAVersion string `json:"ha_version,omitempty"`
+	Message   string `json:"message,omitempty"`
 }
 
 // wsConn is one authenticated connection.
@@ -352,7 +360,10 @@ func contains(list []string, s string) bool {
 }
 
 func (c *wsConn) ping(id int64, msg map[string]json.RawMessage) error {
-	c.send(map[string]any{"id": id, "type": "pong"})
+	c.send(struct {
+		ID   int64  `json:"id"`
+		Type string `json:"type"`
+	}{id, "pong"})
 	return nil
 }
 

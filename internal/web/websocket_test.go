@@ -155,7 +155,7 @@ func (w *wsClient) recvRaw() string {
 func login(t *testing.T, url, tok string) *wsClient {
 	t.Helper()
 	w := dialWS(t, url)
-	if got := w.recvRaw(); got != `{"ha_version":"2026.12.0","type":"auth_required"}` {
+	if got := w.recvRaw(); got != `{"type":"auth_required","ha_version":"2026.12.0"}` {
 		t.Fatalf("first message %s", got)
 	}
 	w.sendRaw(`{"type":"auth","access_token":"` + tok + `"}`)
@@ -165,7 +165,7 @@ func login(t *testing.T, url, tok string) *wsClient {
 func authed(t *testing.T, url string) *wsClient {
 	t.Helper()
 	w := login(t, url, token)
-	if got := w.recvRaw(); got != `{"ha_version":"2026.12.0","type":"auth_ok"}` {
+	if got := w.recvRaw(); got != `{"type":"auth_ok","ha_version":"2026.12.0"}` {
 		t.Fatalf("auth answer %s", got)
 	}
 	return w
@@ -175,7 +175,7 @@ func TestWebSocketAuth(t *testing.T) {
 	srv := newWSFixture(t).serve(t)
 	// The route needs no bearer header; the token goes in the protocol.
 	w := login(t, wsURL(srv), "nope")
-	if got := w.recvRaw(); got != `{"message":"Invalid access token or password","type":"auth_invalid"}` {
+	if got := w.recvRaw(); got != `{"type":"auth_invalid","message":"Invalid access token or password"}` {
 		t.Fatalf("wrong token: %s", got)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -412,5 +412,49 @@ func TestWebSocketSlowClient(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// The compressed states and diffs are Home Assistant's
+// (as_compressed_state, _state_diff).
+func TestCompressedStates(t *testing.T) {
+	at := func(s string) entity.Time {
+		v, _ := time.Parse(time.RFC3339Nano, s)
+		return entity.Time{Time: v}
+	}
+	user := "api"
+	old := &entity.State{EntityID: "sensor.x", State: "1", Attributes: entity.Attrs{{Key: "unit_of_measurement", Value: "%"}, {Key: "icon", Value: "mdi:x"}},
+		LastChanged: at("2026-12-02T04:15:05.5Z"), LastUpdated: at("2026-12-02T04:15:05.5Z"), Context: entity.Context{ID: "A"}}
+	add := func(s *entity.State) string {
+		b, _ := json.Marshal(compressedChange(entity.Change{New: s}))
+		return string(b)
+	}
+	if got, want := add(old), `{"a":{"sensor.x":{"s":"1","a":{"unit_of_measurement":"%","icon":"mdi:x"},"c":"A","lc":1796184905.5}}}`; got != want {
+		t.Errorf("add:\n got %s\nwant %s", got, want)
+	}
+	withUser := *old
+	withUser.LastUpdated = at("2026-12-02T04:15:06.25Z")
+	withUser.Context = entity.Context{ID: "B", UserID: &user}
+	if got, want := add(&withUser), `{"a":{"sensor.x":{"s":"1","a":{"unit_of_measurement":"%","icon":"mdi:x"},"c":{"id":"B","parent_id":null,"user_id":"api"},"lc":1796184905.5,"lu":1796184906.25}}}`; got != want {
+		t.Errorf("add with user:\n got %s\nwant %s", got, want)
+	}
+	diff := func(o, n *entity.State) string {
+		b, _ := json.Marshal(compressedChange(entity.Change{Old: o, New: n}))
+		return string(b)
+	}
+	if got, want := diff(old, &withUser), `{"c":{"sensor.x":{"+":{"lu":1796184906.25,"c":{"id":"B","user_id":"api"}}}}}`; got != want {
+		t.Errorf("diff lu, context:\n got %s\nwant %s", got, want)
+	}
+	changed := *old
+	changed.State = "2"
+	changed.LastChanged, changed.LastUpdated = at("2026-12-02T04:16:00Z"), at("2026-12-02T04:16:00Z")
+	changed.Context = entity.Context{ID: "C"}
+	changed.Attributes = entity.Attrs{{Key: "unit_of_measurement", Value: "kW"}}
+	if got, want := diff(old, &changed), `{"c":{"sensor.x":{"+":{"s":"2","lc":1796184960,"c":"C","a":{"unit_of_measurement":"kW"}},"-":{"a":["icon"]}}}}`; got != want {
+		t.Errorf("diff state, attributes:\n got %s\nwant %s", got, want)
+	}
+	b, _ := json.Marshal(compressedChange(entity.Change{Old: old}))
+	if string(b) != `{"r":["sensor.x"]}` {
+		t.Errorf("removal %s", b)
 	}
 }
