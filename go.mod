@@ -3,6 +3,7 @@ module github.com/teslafleet/teslafleet
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e
 	github.com/spf13/cobra v1.10.2
 	github.com/teslamotors/vehicle-command v0.4.1

@@ -49,7 +49,8 @@ func newAuthenticator(tokens [][]byte, store TokenValidator, limit int, window t
 // Assistant's plain "401: Unauthorized".
 func (a *authenticator) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" {
+		// The WebSocket API authenticates inside its protocol.
+		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" || r.URL.Path == "/api/websocket" {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -86,6 +86,7 @@ func New(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /api/history/period/{start}", s.history)
 	mux.HandleFunc("GET /api/teslafleet/devices", s.devices)
 	mux.HandleFunc("GET /api/teslafleet/cost", s.cost)
+	mux.Handle("GET /api/websocket", s.websocket())
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
@@ -103,7 +104,7 @@ func withDefaults(o Options) Options {
 		o.TimeZone = "UTC"
 	}
 	if o.Version == "" {
-		o.Version = "dev"
+		o.Version = haVersion
 	}
 	if o.AuthFailures <= 0 {
 		o.AuthFailures = 10
