@@ -8,7 +8,14 @@
 // /api/teslafleet/devices and /api/teslafleet/cost (more, such as the
 // doctor, come in Options.Extra).
 //
-// Every /api/ route needs "Authorization: Bearer <token>": a configured
+// GET /api/websocket is Home Assistant's WebSocket API (websocket.go): the
+// auth handshake with the same tokens, then get_states, get_config,
+// get_services, subscribe_events, unsubscribe_events, subscribe_entities
+// with its compressed messages (websocket_compress.go), call_service and
+// ping. Each connection has its own registry subscription and a bounded
+// outgoing queue; a client that stops reading is disconnected.
+//
+// Every other /api/ route needs "Authorization: Bearer <token>": a configured
 // token or one the TokenValidator knows (the store's long-lived tokens).
 // Failed attempts are limited per client address (429 after
 // Options.AuthFailures within Options.AuthWindow).
