@@ -202,3 +202,15 @@ func TestHistoryFailure(t *testing.T) {
 		t.Errorf("cost without a ledger: %d", status)
 	}
 }
+
+// The configuration takes the site's values from the Options, on REST and
+// WebSocket alike.
+func TestConfigFromOptions(t *testing.T) {
+	s := newAPIServer(t)
+	body := record(s.srv.Config.Handler, "GET", "/api/config", "Bearer "+token)
+	for _, want := range []string{`"location_name":"Casa"`, `"time_zone":"Europe/Berlin"`, `"version":"2025.1.0"`, `"currency":"USD"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("config lacks %s: %s", want, body)
+		}
+	}
+}
