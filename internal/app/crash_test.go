@@ -112,20 +112,7 @@ func newCrashEnv(t *testing.T) *crashEnv {
 // run).
 func (e *crashEnv) tokens(t *testing.T) store.Token {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: e.dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	accts, err := st.Accounts(context.Background())
-	if err != nil || len(accts) != 1 {
-		t.Fatalf("accounts %v: %v", accts, err)
-	}
-	tok, err := st.Token(context.Background(), accts[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return currentToken(t, e.dataDir)
 }
 
 // expireAccessToken moves the simulated clock past the access token's 8 h,

@@ -65,20 +65,7 @@ func waitMatchFor(t testing.TB, out *lockedBuffer, re *regexp.Regexp, wait time.
 
 // simBrowser is the person's browser: the simulator's person approves the
 // consent page, and the browser follows the redirect to the callback.
-func simBrowser(srv *sim.Server) func(string) error {
-	return func(authURL string) error {
-		go func() {
-			redirect, err := srv.ApproveConsent(context.Background(), http.DefaultClient, authURL, sim.Consent{Account: DemoAccount})
-			if err != nil {
-				return
-			}
-			if resp, err := http.Get(redirect); err == nil {
-				resp.Body.Close()
-			}
-		}()
-		return nil
-	}
-}
+func simBrowser(srv *sim.Server) func(string) error { return simBrowserAs(srv, DemoAccount) }
 
 // runServe starts serve and returns its API's base URL and a stop function
 // that returns serve's error and output.

@@ -183,7 +183,7 @@ func parsePrivateKey(b []byte) (*ecdsa.PrivateKey, error) {
 	for {
 		blk, rest = pem.Decode(rest)
 		if blk == nil {
-			return nil, fmt.Errorf("%w: no PEM private key found (expected \"-----BEGIN EC PRIVATE KEY-----\" or \"-----BEGIN PRIVATE KEY-----\")", ErrBadKey)
+			return nil, fmt.Errorf("%w: no PEM private key found (expected a PEM block of type EC PRIVATE KEY or PRIVATE KEY)", ErrBadKey)
 		}
 		if blk.Type != "EC PARAMETERS" { // openssl ecparam without -noout writes it first
 			break

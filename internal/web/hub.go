@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/binary"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -135,7 +133,7 @@ func (h *hub) fire(eventType string, data map[string]any, userID string) error {
 	now := h.now().UTC()
 	b, err := json.Marshal(event{
 		EventType: eventType, Data: data, Origin: "REMOTE", TimeFired: entity.Time{Time: now},
-		Context: entity.Context{ID: firedEventID(now), UserID: &userID},
+		Context: entity.NewContext(userID),
 	})
 	if err != nil {
 		return err
@@ -209,23 +207,4 @@ func listenerCounts(m map[string]int) []eventListeners {
 type eventListeners struct {
 	Event         string `json:"event"`
 	ListenerCount int    `json:"listener_count"`
-}
-
-// crockford is the ULID alphabet (Crockford's base 32).
-const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-// firedEventID is a ULID for a fired event's context, as Home Assistant's.
-func firedEventID(t time.Time) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[0:8], uint64(t.UnixMilli())<<16)
-	_, _ = rand.Read(b[6:])
-	var out [26]byte
-	hi := binary.BigEndian.Uint64(b[0:8])
-	lo := binary.BigEndian.Uint64(b[8:16])
-	for i := 25; i >= 0; i-- {
-		out[i] = crockford[lo&31]
-		lo = lo>>5 | hi<<59
-		hi >>= 5
-	}
-	return string(out[:])
 }
