@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -20,12 +21,20 @@ type TokenValidator interface {
 // entries are swept.
 const maxTracked = 4096
 
-// authenticator checks bearer tokens and limits failed attempts per client
-// address: an address with too many failures in a window is refused (429,
-// even with a good token) until the window ends. Home Assistant bans such
-// addresses; a window that expires keeps a mistyped token from locking a
-// user out for good.
-type authenticator struct {
+// SessionAuth knows the web UI's signed-in browsers: Authenticated
+// reports whether the request carries a live session (and, for a request
+// that changes something, its CSRF token), so the UI's scripts use the API
+// with their cookie instead of a bearer token.
+type SessionAuth interface {
+	Authenticated(r *http.Request) bool
+}
+
+// Gate checks credentials for every surface (REST, WebSocket, the UI's
+// sign-in) and limits failed attempts per client address: an address with
+// too many failures in a window is refused (429, even with a good token)
+// until the window ends. Home Assistant bans such addresses; a window that
+// expires keeps a mistyped token from locking a user out for good.
+type Gate struct {
 	tokens [][]byte
 	store  TokenValidator
 	limit  int
@@ -41,13 +50,64 @@ type failures struct {
 	n     int
 }
 
-func newAuthenticator(tokens [][]byte, store TokenValidator, limit int, window time.Duration, now func() time.Time) *authenticator {
-	return &authenticator{tokens: tokens, store: store, limit: limit, window: window, now: now, failures: map[string]*failures{}}
+// GateOptions configure a Gate.
+type GateOptions struct {
+	// Tokens are the configured API tokens; none may be empty, and with
+	// none, Store must be set.
+	Tokens []string
+	// Store, when set, also accepts the long-lived tokens it knows.
+	Store    TokenValidator
+	Failures int           // failed attempts per address and window before 429 (default 10)
+	Window   time.Duration // default one minute
+	Now      func() time.Time
 }
 
-// wrap refuses /api/ requests without a known bearer token, with Home
-// Assistant's plain "401: Unauthorized".
-func (a *authenticator) wrap(next http.Handler) http.Handler {
+// NewGate returns a gate over the configured and stored tokens.
+func NewGate(o GateOptions) (*Gate, error) {
+	if len(o.Tokens) == 0 && o.Store == nil {
+		return nil, errors.New("web: an API token is required")
+	}
+	tokens := make([][]byte, 0, len(o.Tokens))
+	for _, t := range o.Tokens {
+		if t == "" {
+			return nil, errors.New("web: an API token is empty")
+		}
+		tokens = append(tokens, []byte(t))
+	}
+	if o.Failures <= 0 {
+		o.Failures = 10
+	}
+	if o.Window <= 0 {
+		o.Window = time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Gate{tokens: tokens, store: o.Store, limit: o.Failures, window: o.Window, now: o.Now, failures: map[string]*failures{}}, nil
+}
+
+// Check reports whether secret is good by ok, counting a failure against
+// the request's address; an address over its limit is refused without
+// calling ok (blocked is then true).
+func (a *Gate) Check(r *http.Request, ok func() bool) (good, blocked bool) {
+	addr := clientAddr(r)
+	if a.blocked(addr) {
+		return false, true
+	}
+	if !ok() {
+		a.fail(addr)
+		return false, false
+	}
+	return true, false
+}
+
+// Token reports whether tok is a configured token or one the store knows
+// (it counts no failure; use Check for that).
+func (a *Gate) Token(ctx context.Context, tok string) bool { return a.valid(ctx, tok) }
+
+// wrap refuses /api/ requests without a known bearer token (or a signed-in
+// browser's session), with Home Assistant's plain "401: Unauthorized".
+func (a *Gate) wrap(next http.Handler, sessions SessionAuth) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The WebSocket API authenticates inside its protocol.
 		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" || r.URL.Path == "/api/websocket" {
@@ -60,6 +120,10 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 			return
 		}
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok && sessions != nil && r.Header.Get("Authorization") == "" && sessions.Authenticated(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if !ok || !a.valid(r.Context(), tok) {
 			a.fail(addr)
 			plain(w, http.StatusUnauthorized, "401: Unauthorized")
@@ -71,7 +135,7 @@ func (a *authenticator) wrap(next http.Handler) http.Handler {
 
 // valid reports whether tok is a configured token (in constant time per
 // token) or one the store knows.
-func (a *authenticator) valid(ctx context.Context, tok string) bool {
+func (a *Gate) valid(ctx context.Context, tok string) bool {
 	if tok == "" {
 		return false
 	}
@@ -85,7 +149,7 @@ func (a *authenticator) valid(ctx context.Context, tok string) bool {
 	return a.store != nil && a.store.Valid(ctx, tok)
 }
 
-func (a *authenticator) blocked(addr string) bool {
+func (a *Gate) blocked(addr string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	f, ok := a.failures[addr]
@@ -99,7 +163,7 @@ func (a *authenticator) blocked(addr string) bool {
 	return f.n >= a.limit
 }
 
-func (a *authenticator) fail(addr string) {
+func (a *Gate) fail(addr string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()

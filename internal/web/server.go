@@ -21,8 +21,15 @@ type Options struct {
 	Tokens []string
 	// Store, when set, also accepts the long-lived tokens it knows
 	// (created with teslafleet token create).
-	Store  TokenValidator
-	Logger *slog.Logger
+	Store TokenValidator
+	// Gate, when set, checks the tokens instead (shared with the web UI's
+	// sign-in, so failures count once per address); Tokens, Store,
+	// AuthFailures and AuthWindow are then unused.
+	Gate *Gate
+	// Sessions, when set, lets the web UI's signed-in browsers use the API
+	// with their session cookie.
+	Sessions SessionAuth
+	Logger   *slog.Logger
 	// Extra are more routes (pattern → handler) behind the same bearer
 	// authentication, e.g. GET /api/teslafleet/doctor.
 	Extra map[string]http.Handler
@@ -56,20 +63,18 @@ func New(o Options) (http.Handler, error) {
 	if o.Registry == nil {
 		return nil, errors.New("web: no entity registry")
 	}
-	if len(o.Tokens) == 0 && o.Store == nil {
-		return nil, errors.New("web: an API token is required")
-	}
-	tokens := make([][]byte, 0, len(o.Tokens))
-	for _, t := range o.Tokens {
-		if t == "" {
-			return nil, errors.New("web: an API token is empty")
-		}
-		tokens = append(tokens, []byte(t))
-	}
 	o = withDefaults(o)
+	gate := o.Gate
+	if gate == nil {
+		var err error
+		gate, err = NewGate(GateOptions{Tokens: o.Tokens, Store: o.Store, Failures: o.AuthFailures, Window: o.AuthWindow, Now: o.Now})
+		if err != nil {
+			return nil, err
+		}
+	}
 	s := &server{
 		reg: o.Registry, log: o.Logger, opts: o,
-		auth:   newAuthenticator(tokens, o.Store, o.AuthFailures, o.AuthWindow, o.Now),
+		auth:   gate,
 		events: newHub(o.Registry, o.StreamBuffer, o.Now),
 	}
 	mux := http.NewServeMux()
@@ -90,7 +95,7 @@ func New(o Options) (http.Handler, error) {
 	for pattern, h := range o.Extra {
 		mux.Handle(pattern, h)
 	}
-	return s.auth.wrap(mux), nil
+	return s.auth.wrap(mux, o.Sessions), nil
 }
 
 func withDefaults(o Options) Options {
@@ -105,12 +110,6 @@ func withDefaults(o Options) Options {
 	}
 	if o.Version == "" {
 		o.Version = haVersion
-	}
-	if o.AuthFailures <= 0 {
-		o.AuthFailures = 10
-	}
-	if o.AuthWindow <= 0 {
-		o.AuthWindow = time.Minute
 	}
 	if o.KeepAlive <= 0 {
 		o.KeepAlive = 50 * time.Second
@@ -131,7 +130,7 @@ type server struct {
 	reg    *entity.Registry
 	log    *slog.Logger
 	opts   Options
-	auth   *authenticator
+	auth   *Gate
 	events *hub
 }
 
