@@ -35,18 +35,22 @@ func draw(d *pathWriter, p *plot, s *prepared) {
 	dec.end()
 }
 
-// decimator thins a line to at most four points per unit of x (a pixel
-// column at the viewBox's scale): the first, the lowest, the highest and
-// the last, in time order, so peaks and the line's continuation survive
-// while a week of 10-second samples becomes a few thousand points. A column
-// with one or two points passes through unchanged; a thinned column's points
-// are drawn at its centre.
+// decimator thins a line to a few points per unit of x (a pixel column at
+// the viewBox's scale), so that a week of 10-second samples becomes a few
+// thousand points while its peaks survive. A column with one or two points
+// passes through unchanged. A column with more is drawn at its left edge as
+// its lowest and highest points in time order, plus its first point when the
+// line comes from further than the previous column and its last when the
+// line goes on further than the next: where the data is dense the
+// neighbouring columns join it closely enough, and where it is not the line
+// still enters and leaves at the right values.
 type decimator struct {
 	out         *pathWriter
 	left, right float64
 
-	open  bool    // a line is in progress
-	lastY float64 // the last y given, for holding a step's value
+	open    bool    // a line is in progress
+	lastY   float64 // the last y given, for holding a step's value
+	prevCol int     // the column last drawn in this line, or -2
 
 	col                         int // the column being gathered
 	n                           int // points in it
@@ -66,8 +70,11 @@ func (d *decimator) column(x float64) int {
 
 func (d *decimator) point(x, y float64) {
 	c := d.column(x)
+	if !d.open {
+		d.prevCol = -2
+	}
 	if d.n > 0 && c != d.col {
-		d.flush()
+		d.flush(c)
 	}
 	pt := xy{x, y}
 	if d.n == 0 {
@@ -89,7 +96,9 @@ func (d *decimator) point(x, y float64) {
 	d.lastY = y
 }
 
-func (d *decimator) flush() {
+// flush draws the gathered column; next is the column of the point that
+// follows, or -1 at the end of the line.
+func (d *decimator) flush(next int) {
 	switch d.n {
 	case 0:
 		return
@@ -99,31 +108,40 @@ func (d *decimator) flush() {
 		d.out.point(d.first.x, d.first.y)
 		d.out.point(d.last.x, d.last.y)
 	default:
-		x := d.left + float64(d.col) + 0.5
-		mid := [2]struct {
+		type indexed struct {
 			i int
 			y float64
-		}{{d.loI, d.lo.y}, {d.hiI, d.hi.y}}
-		if mid[1].i < mid[0].i {
-			mid[0], mid[1] = mid[1], mid[0]
 		}
-		d.out.point(x, d.first.y)
-		prev := d.firstI
-		for _, m := range mid {
-			if m.i != prev {
-				d.out.point(x, m.y)
-				prev = m.i
+		var sel [4]indexed
+		k := 0
+		if d.prevCol < d.col-1 {
+			sel[k] = indexed{d.firstI, d.first.y}
+			k++
+		}
+		sel[k], sel[k+1] = indexed{d.loI, d.lo.y}, indexed{d.hiI, d.hi.y}
+		if d.hiI < d.loI {
+			sel[k], sel[k+1] = sel[k+1], sel[k]
+		}
+		k += 2
+		if next < 0 || next > d.col+1 {
+			sel[k] = indexed{d.lastI, d.last.y}
+			k++
+		}
+		x := d.left + float64(d.col)
+		prev := -1
+		for _, p := range sel[:k] {
+			if p.i != prev {
+				d.out.point(x, p.y)
+				prev = p.i
 			}
 		}
-		if d.lastI != prev {
-			d.out.point(x, d.last.y)
-		}
 	}
+	d.prevCol = d.col
 	d.n = 0
 }
 
 func (d *decimator) end() {
-	d.flush()
+	d.flush(-1)
 	d.out.end()
 	d.open = false
 	d.ix = 0
@@ -181,6 +199,9 @@ func (w *pathWriter) point(fx, fy float64) {
 		w.buf = appendInt10(w.buf, x)
 	case w.step || x == w.x:
 		if x != w.x {
+			if w.lastH >= 0 {
+				w.buf = w.buf[:w.lastH]
+			}
 			w.buf = append(w.buf, 'H')
 			w.buf = appendInt10(w.buf, x)
 		}
