@@ -148,7 +148,6 @@ type prepared struct {
 	hasData    bool
 	lo, hi     float64 // of the visible values, when hasData
 	last       float64 // the value at End; NaN if unavailable
-	lastKnown  bool    // whether any point is at or before End
 	colour     string
 	classAttrs string // " battery" or ""
 }
@@ -192,7 +191,7 @@ func prepare(s Series, i int, start, end time.Time) prepared {
 		p.lo, p.hi = min(p.lo, pt.V), max(p.hi, pt.V)
 	}
 	if p.to > 0 {
-		p.last, p.lastKnown = pts[p.to-1].V, true
+		p.last = pts[p.to-1].V
 	}
 	p.colour = classColours[s.Class]
 	if p.colour == "" {
