@@ -14,6 +14,7 @@ import (
 	"github.com/teslafleet/teslafleet/internal/fleet"
 	"github.com/teslafleet/teslafleet/internal/poll"
 	"github.com/teslafleet/teslafleet/internal/web"
+	"github.com/teslafleet/teslafleet/internal/web/ui"
 )
 
 // Account is one signed-in Tesla account as the App runs it.
@@ -58,6 +59,9 @@ type Config struct {
 	TokenStore web.TokenValidator
 	History    web.History
 	Cost       web.Cost
+	// UISessions, when set, keeps the web UI's password and sessions; the
+	// UI is served only with it.
+	UISessions ui.SessionStore
 	// TimeZone and ConfigDir are shown by GET /api/config.
 	TimeZone, ConfigDir string
 }
@@ -104,15 +108,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
 		}
 	}
-	h, err := web.New(web.Options{
-		Registry: a.reg, Tokens: cfg.APITokens, Store: cfg.TokenStore, Logger: cfg.Logger, Extra: cfg.Extra,
-		History: cfg.History, Cost: cfg.Cost, TimeZone: cfg.TimeZone, ConfigDir: cfg.ConfigDir, Version: Version(),
-		Shutdown: a.shutdown,
-	})
+	h, err := a.handler(a.reg, cfg)
 	if err != nil {
 		return nil, err
 	}
-	a.api = withKeyHosting(h, cfg.PublicKeyPEM)
+	a.api = h
 	return a, nil
 }
 

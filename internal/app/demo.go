@@ -162,7 +162,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
-		ConfigDir: dataDir,
+		UISessions: uiSessions{st}, ConfigDir: dataDir,
 	})
 	if err != nil {
 		return err
@@ -173,6 +173,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
+	fmt.Fprintf(out, "Web UI at %s/  (sign in with the API token %s)\n", url, o.APIToken)
 	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", url, o.APIToken)
 	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, url)
 	fmt.Fprintf(out, "Serving until interrupted (store in %s).\n", dataDir)

@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"internal/config":    nil,
 	"internal/setup":     {"internal/fleet", "internal/command"},
 	"internal/web":       {"internal/entity"},
+	"internal/web/ui":    {"internal/entity", "internal/web", "internal/web/chart"},
 	"internal/web/chart": nil,
 	"internal/mqtt":      {"internal/entity"},
 	"internal/sim":       {"internal/sim/"},

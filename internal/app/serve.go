@@ -121,7 +121,7 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		APITokens: tokens, PublicKeyPEM: publicPEM, Logger: log,
 		Extra:      map[string]http.Handler{"GET /api/teslafleet/doctor": doctor},
 		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
-		ConfigDir: cfg.DataDir,
+		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir,
 	})
 	if err != nil {
 		return err
@@ -144,6 +144,7 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		return fmt.Errorf("listen for the REST API on %s: %w", cfg.Listen, err)
 	}
 	fmt.Fprintf(out, "%d entities on %d devices\n", len(a.Registry().Entities()), len(a.Registry().Devices()))
+	fmt.Fprintf(out, "Web UI at http://%s/\n", ln.Addr())
 	fmt.Fprintf(out, "REST API at http://%s/api/\n", ln.Addr())
 	if publicPEM != nil && cfg.Tesla.Domain != "" {
 		fmt.Fprintf(out, "Public key served at %s on this listener (Tesla fetches %s)\n", setup.PublicKeyPath, setup.PublicKeyURL(cfg.Tesla.Domain))

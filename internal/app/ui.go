@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/teslafleet/teslafleet/internal/entity"
+	"github.com/teslafleet/teslafleet/internal/store"
+	"github.com/teslafleet/teslafleet/internal/web"
+	"github.com/teslafleet/teslafleet/internal/web/ui"
+)
+
+// uiSessions gives the web UI the store's password hash and sessions.
+type uiSessions struct{ st *store.Store }
+
+var _ ui.SessionStore = uiSessions{}
+
+func (u uiSessions) Password(ctx context.Context) ([]byte, bool, error) { return u.st.UIPassword(ctx) }
+
+func (u uiSessions) SetPassword(ctx context.Context, hash []byte) error {
+	return u.st.SetUIPassword(ctx, hash)
+}
+
+func (u uiSessions) SaveSession(ctx context.Context, s ui.Session) error {
+	return u.st.SaveUISession(ctx, store.UISession{Hash: s.Hash, CSRF: s.CSRF, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt})
+}
+
+func (u uiSessions) Session(ctx context.Context, hash string) (ui.Session, error) {
+	s, err := u.st.UISession(ctx, hash)
+	if errors.Is(err, store.ErrNoSession) {
+		return ui.Session{}, ui.ErrNoSession
+	}
+	return ui.Session{Hash: s.Hash, CSRF: s.CSRF, CreatedAt: s.CreatedAt, ExpiresAt: s.ExpiresAt}, err
+}
+
+func (u uiSessions) DeleteSession(ctx context.Context, hash string) error {
+	return u.st.DeleteUISession(ctx, hash)
+}
+
+// handler is the listener's routes: the REST API under /api/, the web UI
+// (when the app has a session store) everywhere else, and the hosted
+// public key.
+func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
+	gate, err := web.NewGate(web.GateOptions{Tokens: cfg.APITokens, Store: cfg.TokenStore})
+	if err != nil {
+		return nil, err
+	}
+	var pages *ui.UI
+	if cfg.UISessions != nil {
+		pages, err = ui.New(ui.Options{
+			Registry: reg, Gate: gate, Sessions: cfg.UISessions, History: cfg.History, Cost: cfg.Cost,
+			Logger: cfg.Logger,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	opts := web.Options{
+		Registry: reg, Gate: gate, Logger: cfg.Logger, Extra: cfg.Extra,
+		History: cfg.History, Cost: cfg.Cost, TimeZone: cfg.TimeZone, ConfigDir: cfg.ConfigDir, Version: Version(),
+		Shutdown: a.shutdown,
+	}
+	if pages != nil {
+		opts.Sessions = pages
+	}
+	api, err := web.New(opts)
+	if err != nil {
+		return nil, err
+	}
+	if pages == nil {
+		return withKeyHosting(api, cfg.PublicKeyPEM), nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/", api)
+	mux.Handle("/api", api)
+	mux.Handle("/", pages)
+	return withKeyHosting(mux, cfg.PublicKeyPEM), nil
+}
