@@ -42,6 +42,9 @@ func (u uiSessions) DeleteSession(ctx context.Context, hash string) error {
 // (when the app has a session store) everywhere else, and the hosted
 // public key.
 func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
+	if cfg.Cost != nil {
+		cfg.Cost = costWithDrivers{Cost: cfg.Cost, a: a}
+	}
 	gate, err := web.NewGate(web.GateOptions{Tokens: cfg.APITokens, Store: cfg.TokenStore})
 	if err != nil {
 		return nil, err
