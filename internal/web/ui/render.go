@@ -19,7 +19,7 @@ type page struct {
 
 // pageNames are the templates under templates/, each defining "content"
 // for layout.html; controls.html holds the shared control partials.
-var pageNames = []string{"login", "dashboard", "entities", "cost", "message"}
+var pageNames = []string{"login", "dashboard", "entities", "history", "cost", "message"}
 
 var funcs = template.FuncMap{
 	"rules": formatRules,

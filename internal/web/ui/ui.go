@@ -95,6 +95,7 @@ func (u *UI) routes() {
 	u.mux.HandleFunc("GET /entities", u.page(u.entities))
 	u.mux.HandleFunc("POST /entities/enabled", u.form(u.setEnabled))
 	u.mux.HandleFunc("POST /call", u.form(u.call))
+	u.mux.HandleFunc("GET /history", u.page(u.history))
 	u.mux.HandleFunc("GET /cost", u.page(u.cost))
 }
 
