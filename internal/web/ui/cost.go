@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
 	"sort"
 	"time"
@@ -93,7 +94,7 @@ func (u *UI) cost(w http.ResponseWriter, r *http.Request, s Session) {
 	for _, d := range rep.Drivers {
 		dl := driverLine{CostDriver: d, Interval: (time.Duration(d.IntervalSeconds) * time.Second).String()}
 		if dl.Name == "" {
-			dl.Name = d.Device
+			dl.Name = cmp.Or(names[d.Device], d.Device)
 		}
 		v.Drivers = append(v.Drivers, dl)
 	}
