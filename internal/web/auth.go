@@ -50,7 +50,7 @@ func newAuthenticator(tokens [][]byte, store TokenValidator, limit int, window t
 func (a *authenticator) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The WebSocket API authenticates inside its protocol.
-		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" || r.URL.Path == "/api/websocket" {
+		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" && r.URL.Path != "/metrics" || r.URL.Path == "/api/websocket" {
 			next.ServeHTTP(w, r)
 			return
 		}
