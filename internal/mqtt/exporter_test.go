@@ -63,7 +63,7 @@ func (c *fakeClient) Publish(_ context.Context, topic string, payload []byte, re
 	return nil
 }
 func (c *fakeClient) Subscribe(context.Context, string, func(string, []byte)) error { return nil }
-func (c *fakeClient) Stop()                                                        {}
+func (c *fakeClient) Stop()                                                         {}
 func (c *fakeClient) set(on bool) {
 	c.mu.Lock()
 	c.connected = on
