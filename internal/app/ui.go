@@ -38,9 +38,9 @@ func (u uiSessions) DeleteSession(ctx context.Context, hash string) error {
 	return u.st.DeleteUISession(ctx, hash)
 }
 
-// handler is the listener's routes: the REST API under /api/, the web UI
-// (when the app has a session store) everywhere else, and the hosted
-// public key.
+// handler is the listener's routes: the REST API under /api/ (and the
+// metrics, behind the same tokens), the web UI (when the app has a session
+// store) everywhere else, and the hosted public key.
 func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	if cfg.Cost != nil {
 		cfg.Cost = costWithDrivers{Cost: cfg.Cost, a: a}
@@ -77,6 +77,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/api", api)
+	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
 	return withKeyHosting(mux, cfg.PublicKeyPEM), nil
 }
