@@ -19,13 +19,14 @@ type page struct {
 
 // pageNames are the templates under templates/, each defining "content"
 // for layout.html; controls.html holds the shared control partials.
-var pageNames = []string{"login", "dashboard", "entities", "message"}
+var pageNames = []string{"login", "dashboard", "entities", "message", "setup"}
 
 var funcs = template.FuncMap{
 	"rules": formatRules,
 	"pct":   func(f float64) string { return fmt.Sprintf("%.0f", f) },
 	"usd":   func(f float64) string { return fmt.Sprintf("$%.2f", f) },
 	"title": humanize,
+	"inc":   func(i int) int { return i + 1 },
 	"slug": func(s string) string {
 		return strings.NewReplacer(".", "-", "_", "-").Replace(s)
 	},
