@@ -163,6 +163,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: dataDir,
+		Setup: demoWizard(st, dataDir, cfg, keys, keyURL),
 	})
 	if err != nil {
 		return err
