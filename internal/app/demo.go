@@ -165,6 +165,7 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: dataDir, Extra: metrics.routes(nil),
+		Setup: demoWizard(st, dataDir, cfg, keys, keyURL),
 	})
 	if err != nil {
 		return err

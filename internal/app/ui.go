@@ -53,7 +53,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	if cfg.UISessions != nil {
 		pages, err = ui.New(ui.Options{
 			Registry: reg, Gate: gate, Sessions: cfg.UISessions, History: cfg.History, Cost: cfg.Cost,
-			Logger: cfg.Logger,
+			Logger: cfg.Logger, Setup: cfg.Setup,
 		})
 		if err != nil {
 			return nil, err

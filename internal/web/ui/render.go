@@ -19,7 +19,7 @@ type page struct {
 
 // pageNames are the templates under templates/, each defining "content"
 // for layout.html; controls.html holds the shared control partials.
-var pageNames = []string{"login", "dashboard", "entities", "history", "cost", "message"}
+var pageNames = []string{"login", "dashboard", "entities", "history", "cost", "setup", "message"}
 
 var funcs = template.FuncMap{
 	"rules": formatRules,
@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.0f per $1", 1/price)
 	},
 	"title": humanize,
+	"inc":   func(i int) int { return i + 1 },
 	"slug": func(s string) string {
 		return strings.NewReplacer(".", "-", "_", "-").Replace(s)
 	},
