@@ -66,6 +66,10 @@ type Config struct {
 	Setup ui.Setup
 	// TimeZone and ConfigDir are shown by GET /api/config.
 	TimeZone, ConfigDir string
+
+	// metrics, when set, times every account's commands and counts the
+	// errors of commands and refreshes by class.
+	metrics *metrics
 }
 
 // App wires the coordinators, the entity registry and the REST API. It
@@ -104,7 +108,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	for _, ac := range cfg.Accounts {
 		acct := &account{a: a, cfg: ac, coord: map[entity.Source]*poll.Coordinator{}}
 		acct.sched = poll.New(poll.Config{Fetcher: ac.Client, Sink: acct.apply, Logger: cfg.Logger})
-		a.reg.AddAccount(entity.Account{ID: ac.ID, Scopes: ac.Scopes, Sender: ac.Sender, Poller: poller{acct}})
+		sender := ac.Sender
+		if cfg.metrics != nil {
+			sender = cfg.metrics.sender(sender)
+		}
+		a.reg.AddAccount(entity.Account{ID: ac.ID, Scopes: ac.Scopes, Sender: sender, Poller: poller{acct}})
 		a.accounts = append(a.accounts, acct)
 		if err := acct.setUp(ctx); err != nil {
 			return nil, fmt.Errorf("account %s: %w", ac.ID, err)

@@ -97,10 +97,12 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		return err
 	}
 	defer p.close()
-	ledger, err := p.ledger(ctx, time.Now())
+	metrics := newMetrics(st)
+	ledger, err := p.ledger(ctx, time.Now(), metrics)
 	if err != nil {
 		return err
 	}
+	metrics.bindLedger(ledger)
 	demo := srv.DemoApp()
 	cfg := fleet.Config{
 		ClientID:     demo.ClientID,
@@ -157,14 +159,13 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	}
 	progress.quiet() // from here on, commands come from the API
 
-	metrics := newMetrics(ledger)
 	a, err := New(ctx, Config{
 		Accounts: []Account{{ID: claims.Subject, Scopes: claims.Scopes, Client: client, Sender: commander, Products: products}},
 		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
-		UISessions: uiSessions{st}, ConfigDir: dataDir, Extra: metrics.routes(nil),
+		UISessions: uiSessions{st}, ConfigDir: dataDir, Extra: metrics.routes(nil), metrics: metrics,
 		Setup: demoWizard(st, dataDir, cfg, keys, keyURL),
 	})
 	if err != nil {

@@ -28,7 +28,8 @@ type simApp struct {
 	vin     string
 	siteID  int64
 	client  *fleet.Client
-	refresh string // the refresh token the app started with
+	refresh string   // the refresh token the app started with
+	metrics *metrics // the app's, a sink of the client's ledger
 }
 
 func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
@@ -53,12 +54,16 @@ func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(
 		t.Fatal(err)
 	}
 	demo := cloud.DemoApp()
+	metrics := newMetrics(nil)
+	ledger := fleet.NewLedger(metrics)
+	metrics.bindLedger(ledger)
 	cfg := fleet.Config{
 		ClientID: demo.ClientID, ClientSecret: demo.ClientSecret,
 		AuthorizeURL: cloud.OAuthURL() + "/oauth2/v3/authorize",
 		TokenURL:     cloud.OAuthURL() + "/oauth2/v3/token",
 		BaseURLs:     map[fleet.Region]string{fleet.RegionNA: cloud.BaseURL("NA")},
 		HTTPClient:   &http.Client{Transport: cloud.Transport()},
+		Ledger:       ledger,
 	}
 	store := &fleet.MemoryTokenStore{}
 	if err := store.Save(ctx, &oauth2.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: "Bearer",
@@ -75,11 +80,12 @@ func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(
 		t.Fatal(err)
 	}
 	a, err := New(ctx, Config{Accounts: []Account{{ID: acct.ID, Scopes: scopes, Client: client, Sender: cmdr, Products: products}},
-		AllEnabled: true, APITokens: []string{"T"}})
+		AllEnabled: true, APITokens: []string{"T"}, Extra: metrics.routes(nil), metrics: metrics})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &simApp{App: a, cloud: cloud, account: acct, client: client, refresh: tok.RefreshToken}
+	metrics.bind(a)
+	s := &simApp{App: a, cloud: cloud, account: acct, client: client, refresh: tok.RefreshToken, metrics: metrics}
 	s.vin = *products.Vehicles()[0].VIN
 	for _, site := range products.EnergySites() {
 		if site.HasComponents() {

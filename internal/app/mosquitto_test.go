@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,40 +20,14 @@ import (
 // connects with a username and password, mosquitto_sub sees the discovery
 // configs, and mosquitto_pub's command changes the simulated car.
 func TestMQTTWithMosquitto(t *testing.T) {
-	for _, bin := range []string{"mosquitto", "mosquitto_passwd", "mosquitto_sub", "mosquitto_pub"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if _, err := os.Stat("/usr/sbin/" + bin); err != nil {
-				t.Skipf("%s is not installed (apt-get install mosquitto mosquitto-clients; .ci/run does)", bin)
-			}
-		}
-	}
-	mosquitto := "mosquitto"
-	if _, err := exec.LookPath(mosquitto); err != nil {
-		mosquitto = "/usr/sbin/mosquitto"
-	}
+	mosquitto := needMosquitto(t)
 	dir := t.TempDir()
 	port := freePort(t)
 	pw := filepath.Join(dir, "passwd")
 	if out, err := exec.Command("mosquitto_passwd", "-c", "-b", pw, "teslafleet", "interop-password").CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_passwd: %v %s", err, out)
 	}
-	conf := filepath.Join(dir, "mosquitto.conf")
-	text := fmt.Sprintf("listener %d 127.0.0.1\nallow_anonymous false\npassword_file %s\npersistence false\n", port, pw)
-	if os.Getuid() == 0 {
-		text += "user root\n" // else it drops to user mosquitto, who cannot read the test's files
-	}
-	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	broker := exec.CommandContext(ctx, mosquitto, "-c", conf)
-	var brokerLog bytes.Buffer
-	broker.Stdout, broker.Stderr = &brokerLog, &brokerLog
-	if err := broker.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = broker.Wait() })
-	waitListening(t, port, &brokerLog)
+	brokerLog, _ := runMosquitto(t, mosquitto, dir, port, fmt.Sprintf("allow_anonymous false\npassword_file %s\n", pw))
 
 	s := newSimApp(t, allScopes, nil)
 	c := config.Default().MQTT
@@ -97,6 +72,50 @@ func TestMQTTWithMosquitto(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// needMosquitto returns mosquitto's path, or skips the test when Debian's
+// mosquitto and its clients are not installed.
+func needMosquitto(t *testing.T) string {
+	t.Helper()
+	for _, bin := range []string{"mosquitto", "mosquitto_passwd", "mosquitto_sub", "mosquitto_pub"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			if _, err := os.Stat("/usr/sbin/" + bin); err != nil {
+				t.Skipf("%s is not installed (apt-get install mosquitto mosquitto-clients; .ci/run does)", bin)
+			}
+		}
+	}
+	if p, err := exec.LookPath("mosquitto"); err == nil {
+		return p
+	}
+	return "/usr/sbin/mosquitto"
+}
+
+// runMosquitto runs mosquitto on a loopback port with more configuration
+// lines (no persistence: a restart forgets every retained message) until
+// the test ends, and returns its log and a stop that ends it sooner.
+func runMosquitto(t *testing.T, bin, dir string, port int, more string) (*bytes.Buffer, func()) {
+	t.Helper()
+	conf := filepath.Join(dir, "mosquitto.conf")
+	text := fmt.Sprintf("listener %d 127.0.0.1\npersistence false\n%s", port, more)
+	if os.Getuid() == 0 {
+		text += "user root\n" // else it drops to user mosquitto, who cannot read the test's files
+	}
+	if err := os.WriteFile(conf, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	broker := exec.CommandContext(ctx, bin, "-c", conf)
+	var brokerLog bytes.Buffer
+	broker.Stdout, broker.Stderr = &brokerLog, &brokerLog
+	if err := broker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); _ = broker.Wait() }) }
+	t.Cleanup(stop)
+	waitListening(t, port, &brokerLog)
+	return &brokerLog, stop
 }
 
 func freePort(t *testing.T) int {

@@ -115,9 +115,9 @@ func (p *persistence) sessions(accountID string) sessionStore {
 }
 
 // ledger is a cost ledger holding this month's counts from the store, and
-// sending every new entry to it.
-func (p *persistence) ledger(ctx context.Context, now time.Time) (*fleet.Ledger, error) {
-	l := fleet.NewLedger(p)
+// sending every new entry to it and to more sinks (the metrics).
+func (p *persistence) ledger(ctx context.Context, now time.Time, more ...fleet.LedgerSink) (*fleet.Ledger, error) {
+	l := fleet.NewLedger(append([]fleet.LedgerSink{p}, more...)...)
 	month := now.UTC().Format("2006-01")
 	rows, err := p.st.UsageFor(ctx, month)
 	if err != nil {

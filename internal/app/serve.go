@@ -71,10 +71,12 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ledger, err := p.ledger(ctx, time.Now())
+	metrics := newMetrics(st)
+	ledger, err := p.ledger(ctx, time.Now(), metrics)
 	if err != nil {
 		return err
 	}
+	metrics.bindLedger(ledger)
 	fc.Ledger, fc.Logger = ledger, log
 
 	accounts, err := st.Accounts(ctx)
@@ -115,14 +117,13 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		return err
 	}
 	doctor := &doctorRoute{cfg: cfg, fc: fc}
-	metrics := newMetrics(ledger)
 	a, err := New(ctx, Config{
 		Accounts: running, Units: units, Interval: cfg.Polling.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: tokens, PublicKeyPEM: publicPEM, Logger: log,
 		Extra:      metrics.routes(map[string]http.Handler{"GET /api/teslafleet/doctor": doctor}),
 		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
-		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir,
+		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir, metrics: metrics,
 		Setup: newWizard(st, cfg, fc, ""),
 	})
 	if err != nil {

@@ -72,6 +72,9 @@ func (a *account) track(src entity.Source, c *poll.Coordinator) {
 // changes nothing; a refused refresh token asks for a new login.
 func (a *account) apply(s poll.Snapshot) {
 	reg := a.a.reg
+	if m := a.a.cfg.metrics; m != nil {
+		m.pollError(s.Err)
+	}
 	if s.RateLimited {
 		return
 	}

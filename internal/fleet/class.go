@@ -58,42 +58,42 @@ import (
 // too slow sending its own request, while 504 says the upstream (Tesla, the
 // car) did not answer in time.
 var classTable = []classRow{
-	{ErrInvalidRequest, http.StatusBadRequest, false, false},
-	{ErrInvalidAuthCode, http.StatusBadRequest, false, false},
-	{ErrTokenExpired, http.StatusUnauthorized, true, false},
-	{ErrLoginRequired, http.StatusUnauthorized, false, false},
-	{ErrNoToken, http.StatusUnauthorized, false, false},
-	{ErrPaymentRequired, http.StatusPaymentRequired, false, false},
-	{ErrMissingScope, http.StatusForbidden, false, false},
-	{ErrForbidden, http.StatusForbidden, false, false},
-	{ErrMobileAccessDisabled, http.StatusForbidden, false, false},
-	{ErrSigningRequired, http.StatusForbidden, false, false},
-	{ErrKeyNotPaired, http.StatusForbidden, false, false},
-	{ErrNotFound, http.StatusNotFound, false, false},
-	{ErrRefused, http.StatusConflict, false, false},
-	{ErrNotSupported, http.StatusUnprocessableEntity, false, false},
-	{ErrProtocolNotSupported, http.StatusUnprocessableEntity, false, false},
-	{ErrLocked, http.StatusLocked, false, false},
-	{ErrRateLimited, http.StatusTooManyRequests, true, false},
-	{ErrFailed, http.StatusInternalServerError, false, true},
-	{ErrTokenStore, http.StatusInternalServerError, false, false},
-	{ErrUnauthorizedClient, http.StatusInternalServerError, false, false},
-	{ErrHostRejected, http.StatusInternalServerError, false, false},
-	{ErrServer, http.StatusBadGateway, true, false},
-	{ErrDeviceUnexpected, http.StatusBadGateway, true, false},
-	{ErrNetwork, http.StatusBadGateway, true, false},
-	{ErrDecode, http.StatusBadGateway, false, false},
-	{ErrHTTP, http.StatusBadGateway, false, false},
-	{ErrDependency, http.StatusBadGateway, false, false},
-	{ErrNotRegistered, http.StatusBadGateway, false, false},
-	{ErrWrongRegion, http.StatusBadGateway, true, false},
-	{ErrWakeFailed, http.StatusBadGateway, true, true},
-	{ErrAuth, http.StatusBadGateway, false, true},
-	{ErrBusy, http.StatusServiceUnavailable, true, false},
-	{ErrAsleep, http.StatusGatewayTimeout, true, false},
-	{ErrWakeTimeout, http.StatusGatewayTimeout, true, false},
-	{ErrTimeout, http.StatusGatewayTimeout, true, false},
-	{context.DeadlineExceeded, http.StatusGatewayTimeout, true, false},
+	{ErrInvalidRequest, http.StatusBadRequest, false, false, "invalid_request"},
+	{ErrInvalidAuthCode, http.StatusBadRequest, false, false, "invalid_auth_code"},
+	{ErrTokenExpired, http.StatusUnauthorized, true, false, "token_expired"},
+	{ErrLoginRequired, http.StatusUnauthorized, false, false, "login_required"},
+	{ErrNoToken, http.StatusUnauthorized, false, false, "no_token"},
+	{ErrPaymentRequired, http.StatusPaymentRequired, false, false, "payment_required"},
+	{ErrMissingScope, http.StatusForbidden, false, false, "missing_scope"},
+	{ErrForbidden, http.StatusForbidden, false, false, "forbidden"},
+	{ErrMobileAccessDisabled, http.StatusForbidden, false, false, "mobile_access_disabled"},
+	{ErrSigningRequired, http.StatusForbidden, false, false, "signing_required"},
+	{ErrKeyNotPaired, http.StatusForbidden, false, false, "key_not_paired"},
+	{ErrNotFound, http.StatusNotFound, false, false, "not_found"},
+	{ErrRefused, http.StatusConflict, false, false, "refused"},
+	{ErrNotSupported, http.StatusUnprocessableEntity, false, false, "not_supported"},
+	{ErrProtocolNotSupported, http.StatusUnprocessableEntity, false, false, "protocol_not_supported"},
+	{ErrLocked, http.StatusLocked, false, false, "locked"},
+	{ErrRateLimited, http.StatusTooManyRequests, true, false, "rate_limited"},
+	{ErrFailed, http.StatusInternalServerError, false, true, "failed"},
+	{ErrTokenStore, http.StatusInternalServerError, false, false, "token_store"},
+	{ErrUnauthorizedClient, http.StatusInternalServerError, false, false, "unauthorized_client"},
+	{ErrHostRejected, http.StatusInternalServerError, false, false, "host_rejected"},
+	{ErrServer, http.StatusBadGateway, true, false, "server"},
+	{ErrDeviceUnexpected, http.StatusBadGateway, true, false, "device_unexpected"},
+	{ErrNetwork, http.StatusBadGateway, true, false, "network"},
+	{ErrDecode, http.StatusBadGateway, false, false, "decode"},
+	{ErrHTTP, http.StatusBadGateway, false, false, "http"},
+	{ErrDependency, http.StatusBadGateway, false, false, "dependency"},
+	{ErrNotRegistered, http.StatusBadGateway, false, false, "not_registered"},
+	{ErrWrongRegion, http.StatusBadGateway, true, false, "wrong_region"},
+	{ErrWakeFailed, http.StatusBadGateway, true, true, "wake_failed"},
+	{ErrAuth, http.StatusBadGateway, false, true, "auth"},
+	{ErrBusy, http.StatusServiceUnavailable, true, false, "busy"},
+	{ErrAsleep, http.StatusGatewayTimeout, true, false, "asleep"},
+	{ErrWakeTimeout, http.StatusGatewayTimeout, true, false, "wake_timeout"},
+	{ErrTimeout, http.StatusGatewayTimeout, true, false, "timeout"},
+	{context.DeadlineExceeded, http.StatusGatewayTimeout, true, false, "deadline_exceeded"},
 }
 
 // classRow is one row of classTable.
@@ -104,10 +104,12 @@ type classRow struct {
 	// generic classes (ErrFailed, ErrWakeFailed, ErrAuth) say only that
 	// something failed: a class found further down the chain wins.
 	generic bool
+	// name is the class's short snake_case name (a metrics label).
+	name string
 }
 
 // unknownClass answers for an error with no class.
-var unknownClass = classRow{status: http.StatusInternalServerError}
+var unknownClass = classRow{status: http.StatusInternalServerError, name: "unclassified"}
 
 // ClassOf returns the class of err: the first error of classTable met
 // walking err's chain depth-first (as errors.Is does), preferring a
@@ -119,6 +121,17 @@ func ClassOf(err error) error {
 		return r.class
 	}
 	return nil
+}
+
+// ClassName is the short snake_case name of err's class ("asleep",
+// "rate_limited", "refused", …; the class table's order), for labels that
+// must stay few: "unclassified" for an error without a class, "" for nil.
+func ClassName(err error) string {
+	if err == nil {
+		return ""
+	}
+	r, _ := classify(err)
+	return r.name
 }
 
 // HTTPStatus is the status our REST surface answers for err (see the table

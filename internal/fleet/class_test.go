@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -166,3 +167,37 @@ func TestRetryAfterAndBenignRefusals(t *testing.T) {
 }
 
 func api500() error { return &APIError{Status: 500, Method: http.MethodPost, class: ErrServer} }
+
+// Each class has its own short snake_case name, and a wrapped error is
+// named by the class that wins (a specific one over a generic one).
+func TestClassName(t *testing.T) {
+	seen := map[string]error{}
+	valid := regexp.MustCompile(`^[a-z][a-z_]*$`)
+	for _, r := range classTable {
+		if !valid.MatchString(r.name) {
+			t.Errorf("%v: name %q is not snake_case", r.class, r.name)
+		}
+		if other, dup := seen[r.name]; dup {
+			t.Errorf("%v and %v are both %q", r.class, other, r.name)
+		}
+		seen[r.name] = r.class
+	}
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{nil, ""},
+		{errors.New("no class"), "unclassified"},
+		{&APIError{Status: 408, class: ErrAsleep}, "asleep"},
+		{&classed{class: ErrWakeFailed, cause: &APIError{Status: 429, class: ErrRateLimited}}, "rate_limited"},
+		{&classed{class: ErrWakeFailed, cause: errors.New("?")}, "wake_failed"},
+		{&TransportError{Err: errors.New("reset")}, "network"},
+		{fmt.Errorf("send: %w", context.DeadlineExceeded), "deadline_exceeded"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			if got := ClassName(tc.err); got != tc.want {
+				t.Errorf("ClassName(%v) = %q, want %q", tc.err, got, tc.want)
+			}
+		})
+	}
+}

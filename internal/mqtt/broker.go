@@ -53,7 +53,7 @@ func StartBroker(ctx context.Context, o BrokerOptions) (*Broker, error) {
 	if !IsLoopback(o.Listen) && (o.Username == "" || o.Password == "") {
 		return nil, ErrAnonymousBroker
 	}
-	srv := mochi.New(&mochi.Options{Logger: o.Logger.With("part", "mqtt-broker"), InlineClient: false})
+	srv := mochi.New(&mochi.Options{Logger: brokerLogger(o.Logger).With("part", "mqtt-broker"), InlineClient: false})
 	if err := srv.AddHook(&authHook{username: []byte(o.Username), password: []byte(o.Password)}, nil); err != nil {
 		return nil, err
 	}
@@ -66,6 +66,34 @@ func StartBroker(ctx context.Context, o BrokerOptions) (*Broker, error) {
 		return nil, err
 	}
 	return &Broker{srv: srv, addr: tcp.Address()}, nil
+}
+
+// brokerLogger is the service's logger as mochi gets it: mochi says INFO
+// for every client that comes and goes, so below WARN it speaks only when
+// the service logs at debug.
+func brokerLogger(log *slog.Logger) *slog.Logger {
+	if log.Enabled(context.Background(), slog.LevelDebug) {
+		return log
+	}
+	return slog.New(minLevel{Handler: log.Handler(), min: slog.LevelWarn})
+}
+
+// minLevel is a handler that drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(attrs), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
 }
 
 // Addr is the address the broker listens on.

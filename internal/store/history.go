@@ -47,6 +47,10 @@ func (s *Store) Record(c StateChange) bool {
 // Dropped returns how many changes Record has dropped since Open.
 func (s *Store) Dropped() uint64 { return s.hist.dropped.Load() }
 
+// HistoryQueue returns how many changes wait for the history writer, and
+// how many fit (Options.HistoryQueue).
+func (s *Store) HistoryQueue() (queued, capacity int) { return len(s.hist.queue), cap(s.hist.queue) }
+
 // Flush waits until every change queued before it is committed. It returns
 // the first commit error since the previous Flush (those changes are lost).
 func (s *Store) Flush(ctx context.Context) error { return s.hist.flush(ctx) }

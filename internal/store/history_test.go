@@ -170,9 +170,15 @@ func TestQueueFull(t *testing.T) {
 	}
 	equal(t, "Dropped", s.Dropped(), uint64(tries-accepted))
 	equal(t, "warnings", logged.warnings.Load(), int64(1)) // at most one a minute
+	if queued, capacity := s.HistoryQueue(); queued > 2 || capacity != 2 {
+		t.Errorf("HistoryQueue() = %d, %d while the writer waits; want at most 2 of 2", queued, capacity)
+	}
 
 	must(t, conn.Close())
 	must(t, s.Flush(ctx))
+	if queued, _ := s.HistoryQueue(); queued != 0 {
+		t.Errorf("HistoryQueue() = %d after Flush, want 0", queued)
+	}
 	h, err := s.History(ctx, []string{"a"}, at(-1), at(tries))
 	must(t, err)
 	equal(t, "committed", states(h["a"]), want)
