@@ -119,6 +119,14 @@
       body[k] = numeric[k] ? Number(v) / (k === "volume_level" ? 100 : 1) : v;
     });
     const msg = form.querySelector(".msg");
+    // Home Assistant skips unavailable targets without an error; say so
+    // rather than show "Done" for a call that sends nothing.
+    const shownState = document.querySelector('[data-entity="' + CSS.escape(body.entity_id) + '"][data-show="state"]');
+    if (shownState && shownState.textContent === "Unavailable") {
+      form.classList.add("failed");
+      msg.textContent = "Not sent: this entity is unavailable until its data comes back.";
+      return;
+    }
     const sleeping = asleep(form);
     form.classList.add("busy"); form.classList.remove("failed");
     msg.textContent = sleeping ? "Waking " + sleeping + "…" : "Sending…";
