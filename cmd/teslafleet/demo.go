@@ -32,6 +32,7 @@ func newDemoCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&o.DataDir, "data", "", "the store's directory: entity settings, history and cost are kept there across runs (default: a temporary one, removed on exit)")
 	f.StringVar(&o.Listen, "listen", "127.0.0.1:8080", "address of the REST API")
+	f.StringVar(&o.MQTTListen, "mqtt-listen", "127.0.0.1:1883", "address of the embedded MQTT broker (Home Assistant discovery), or off")
 	f.StringVar(&o.APIToken, "api-token", "", "the REST API's bearer token (default: a random one, printed)")
 	f.StringVar(&o.Fixtures, "fixtures", "", "seed the simulated account from a directory of Tesla response files (e.g. testdata/ha) instead of the demo fleet; no demo commands are sent")
 	f.Float64Var(&o.Speed, "speed", 60, "simulated seconds per real second (0: the simulated clock stands still)")

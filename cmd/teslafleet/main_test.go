@@ -147,7 +147,7 @@ func waitState(t *testing.T, base, token, id, want string) {
 // The demo signs in, sends its few commands, and then serves the demo
 // fleet's entities; a service call reaches the simulated car.
 func TestDemoServesTheFleet(t *testing.T) {
-	out, stop := start(t, "demo", "--listen", "127.0.0.1:0", "--api-token", "T", "--interval", "100ms", "--speed", "60")
+	out, stop := start(t, "demo", "--listen", "127.0.0.1:0", "--mqtt-listen", "127.0.0.1:0", "--api-token", "T", "--interval", "100ms", "--speed", "60")
 	waitFor(t, out, regexp.MustCompile(`Signed in as owner@example\.com`))
 	waitFor(t, out, regexp.MustCompile(`vehicle  Midnight .*command signing required`))
 	waitFor(t, out, regexp.MustCompile(`Midnight +set charge limit 85% +\(signed\) ok`))

@@ -62,6 +62,8 @@ type Config struct {
 	// UISessions, when set, keeps the web UI's password and sessions; the
 	// UI is served only with it.
 	UISessions ui.SessionStore
+	// Setup, when set, is the web UI's setup wizard.
+	Setup ui.Setup
 	// TimeZone and ConfigDir are shown by GET /api/config.
 	TimeZone, ConfigDir string
 }

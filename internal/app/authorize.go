@@ -53,11 +53,12 @@ func (a authorization) run(ctx context.Context) (*fleet.OAuth, *oauth2.Token, er
 	if path == "" {
 		path = "/"
 	}
-	state, err := randomHex(16)
+	sg, err := beginSignIn(a.cfg, ru.String())
 	if err != nil {
 		ln.Close()
 		return nil, nil, err
 	}
+	state := sg.state
 	codes := make(chan result, 2)
 	mux := http.NewServeMux()
 	mux.Handle(path, callback(state, codes))
@@ -65,10 +66,7 @@ func (a authorization) run(ctx context.Context) (*fleet.OAuth, *oauth2.Token, er
 	go func() { _ = cb.Serve(ln) }()
 	defer cb.Close()
 
-	cfg := a.cfg
-	cfg.RedirectURL = ru.String()
-	oa := fleet.NewOAuth(cfg)
-	authURL, verifier := oa.AuthCodeURL(state, fleet.AuthOptions{PKCE: true, PromptLogin: true})
+	authURL := sg.authURL
 	done := make(chan struct{})
 	defer close(done)
 	if a.paste != nil {
@@ -93,11 +91,43 @@ func (a authorization) run(ctx context.Context) (*fleet.OAuth, *oauth2.Token, er
 	case <-time.After(wait):
 		return nil, nil, errors.New("sign-in: no answer from the authorization page in time; run the command again")
 	}
-	tok, err := oa.Exchange(ctx, code, verifier)
+	tok, err := sg.exchange(ctx, code)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sign-in: exchange the code: %w", err)
+		return nil, nil, err
 	}
-	return oa, tok, nil
+	return sg.oa, tok, nil
+}
+
+// signIn is one started authorization: its state, its PKCE verifier and
+// the URL of Tesla's page. The loopback flow above and the web UI's setup
+// wizard (whose callback is on the UI's listener) both start here.
+type signIn struct {
+	oa       *fleet.OAuth
+	authURL  string
+	state    string
+	verifier string
+	redirect string
+}
+
+// beginSignIn starts an authorization that Tesla answers at redirect.
+func beginSignIn(cfg fleet.Config, redirect string) (signIn, error) {
+	state, err := randomHex(16)
+	if err != nil {
+		return signIn{}, err
+	}
+	cfg.RedirectURL = redirect
+	oa := fleet.NewOAuth(cfg)
+	authURL, verifier := oa.AuthCodeURL(state, fleet.AuthOptions{PKCE: true, PromptLogin: true})
+	return signIn{oa: oa, authURL: authURL, state: state, verifier: verifier, redirect: redirect}, nil
+}
+
+// exchange trades the callback's code for a token.
+func (s signIn) exchange(ctx context.Context, code string) (*oauth2.Token, error) {
+	tok, err := s.oa.Exchange(ctx, code, s.verifier)
+	if err != nil {
+		return nil, fmt.Errorf("sign-in: exchange the code: %w", err)
+	}
+	return tok, nil
 }
 
 // result is a code, or why there is none.

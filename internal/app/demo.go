@@ -29,6 +29,7 @@ type DemoOptions struct {
 	Interval    time.Duration     // a custom polling interval for every product (0: the integration's)
 	DataDir     string            // the store's directory; "" = a fresh temporary one, removed on exit
 	Account     string            // the simulated account to sign in as
+	MQTTListen  string            // the embedded MQTT broker's address, or "off" ("": off; the CLI's default is 127.0.0.1:1883)
 	Logger      *slog.Logger
 }
 
@@ -156,13 +157,15 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	}
 	progress.quiet() // from here on, commands come from the API
 
+	metrics := newMetrics(ledger)
 	a, err := New(ctx, Config{
 		Accounts: []Account{{ID: claims.Subject, Scopes: claims.Scopes, Client: client, Sender: commander, Products: products}},
 		Units:    o.Units, AllEnabled: o.AllEntities, Interval: o.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
-		UISessions: uiSessions{st}, ConfigDir: dataDir,
+		UISessions: uiSessions{st}, ConfigDir: dataDir, Extra: metrics.routes(nil),
+		Setup: demoWizard(st, dataDir, cfg, keys, keyURL),
 	})
 	if err != nil {
 		return err
@@ -176,6 +179,12 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 	fmt.Fprintf(out, "Web UI at %s/  (sign in with the API token %s)\n", url, o.APIToken)
 	fmt.Fprintf(out, "REST API at %s/api/  (Authorization: Bearer %s)\n", url, o.APIToken)
 	fmt.Fprintf(out, "  curl -H 'Authorization: Bearer %s' %s/api/states\n", o.APIToken, url)
+	metrics.bind(a)
+	stopMQTT, err := startMQTT(ctx, demoMQTT(o.MQTTListen), a.Registry(), metrics, out, o.Logger)
+	if err != nil {
+		return err
+	}
+	defer stopMQTT()
 	fmt.Fprintf(out, "Serving until interrupted (store in %s).\n", dataDir)
 	stopHistory := p.recordHistory(a.Registry())
 	defer stopHistory()

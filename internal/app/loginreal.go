@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/teslafleet/teslafleet/internal/fleet"
 	"github.com/teslafleet/teslafleet/internal/setup"
 	"github.com/teslafleet/teslafleet/internal/store"
@@ -76,12 +78,30 @@ func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	acct, err := saveSignIn(ctx, st, fc, tok, o.Account)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\n", acct.ID, acct.Region, acct.Scopes)
+	for _, m := range setup.MissingScopes(acct.Scopes) {
+		fmt.Fprintf(out, "  not granted: %s\n", m)
+	}
+	fmt.Fprintf(out, "Start the service with: teslafleet serve%s\n", configFlag(file))
+	return nil
+}
+
+// saveSignIn keeps a signed-in account (keyed by the token's subject, its
+// region from the token) with its token and the app's credentials, as
+// teslafleet login and the web UI's setup wizard do. want, when set, is
+// the account being signed in again: another one is refused and nothing
+// is saved.
+func saveSignIn(ctx context.Context, st *store.Store, fc fleet.Config, tok *oauth2.Token, want string) (store.Account, error) {
 	claims, err := fleet.ParseClaims(tok.AccessToken)
 	if err != nil {
-		return fmt.Errorf("sign-in: read the token: %w", err)
+		return store.Account{}, fmt.Errorf("sign-in: read the token: %w", err)
 	}
-	if o.Account != "" && claims.Subject != o.Account {
-		return fmt.Errorf("%w: signed in as %s, not %s; nothing was changed (sign in with that account's Tesla login, or run teslafleet login without --account to add this one)", ErrAccountMismatch, claims.Subject, o.Account)
+	if want != "" && claims.Subject != want {
+		return store.Account{}, fmt.Errorf("%w: signed in as %s, not %s; nothing was changed (sign in with that account's Tesla login, or run teslafleet login without --account to add this one)", ErrAccountMismatch, claims.Subject, want)
 	}
 	region := claims.OUCode
 	if region == "" {
@@ -91,20 +111,16 @@ func RunLogin(ctx context.Context, o LoginOptions, out io.Writer) error {
 		}
 	}
 	if err := st.SaveApp(ctx, store.App{ClientID: fc.ClientID, ClientSecret: fc.ClientSecret}); err != nil {
-		return err
+		return store.Account{}, err
 	}
-	if err := st.SaveAccount(ctx, store.Account{ID: claims.Subject, Region: region, Scopes: claims.Scopes}); err != nil {
-		return err
+	acct := store.Account{ID: claims.Subject, Region: region, Scopes: claims.Scopes}
+	if err := st.SaveAccount(ctx, acct); err != nil {
+		return store.Account{}, err
 	}
 	if err := st.SaveToken(ctx, claims.Subject, store.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, TokenType: tok.TokenType, Expiry: tok.Expiry}); err != nil {
-		return err
+		return store.Account{}, err
 	}
-	fmt.Fprintf(out, "Signed in: account %s, region %s, scopes %v.\n", claims.Subject, region, claims.Scopes)
-	for _, m := range setup.MissingScopes(claims.Scopes) {
-		fmt.Fprintf(out, "  not granted: %s\n", m)
-	}
-	fmt.Fprintf(out, "Start the service with: teslafleet serve%s\n", configFlag(file))
-	return nil
+	return acct, nil
 }
 
 // desktopBrowser opens url with the desktop's opener, where there is a

@@ -115,13 +115,15 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		return err
 	}
 	doctor := &doctorRoute{cfg: cfg, fc: fc}
+	metrics := newMetrics(ledger)
 	a, err := New(ctx, Config{
 		Accounts: running, Units: units, Interval: cfg.Polling.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
 		APITokens: tokens, PublicKeyPEM: publicPEM, Logger: log,
-		Extra:      map[string]http.Handler{"GET /api/teslafleet/doctor": doctor},
+		Extra:      metrics.routes(map[string]http.Handler{"GET /api/teslafleet/doctor": doctor}),
 		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir,
+		Setup: newWizard(st, cfg, fc, ""),
 	})
 	if err != nil {
 		return err
@@ -149,6 +151,12 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 	if publicPEM != nil && cfg.Tesla.Domain != "" {
 		fmt.Fprintf(out, "Public key served at %s on this listener (Tesla fetches %s)\n", setup.PublicKeyPath, setup.PublicKeyURL(cfg.Tesla.Domain))
 	}
+	metrics.bind(a)
+	stopMQTT, err := startMQTT(ctx, cfg.MQTT, a.Registry(), metrics, out, log)
+	if err != nil {
+		return err
+	}
+	defer stopMQTT()
 	if cfg.Hosting.ACME {
 		go func() {
 			if err := serveACME(ctx, cfg, a.Handler(), log); err != nil {

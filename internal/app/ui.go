@@ -38,10 +38,13 @@ func (u uiSessions) DeleteSession(ctx context.Context, hash string) error {
 	return u.st.DeleteUISession(ctx, hash)
 }
 
-// handler is the listener's routes: the REST API under /api/, the web UI
-// (when the app has a session store) everywhere else, and the hosted
-// public key.
+// handler is the listener's routes: the REST API under /api/ (and the
+// metrics, behind the same tokens), the web UI (when the app has a session
+// store) everywhere else, and the hosted public key.
 func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
+	if cfg.Cost != nil {
+		cfg.Cost = costWithDrivers{Cost: cfg.Cost, a: a}
+	}
 	gate, err := web.NewGate(web.GateOptions{Tokens: cfg.APITokens, Store: cfg.TokenStore})
 	if err != nil {
 		return nil, err
@@ -50,7 +53,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	if cfg.UISessions != nil {
 		pages, err = ui.New(ui.Options{
 			Registry: reg, Gate: gate, Sessions: cfg.UISessions, History: cfg.History, Cost: cfg.Cost,
-			Logger: cfg.Logger,
+			Logger: cfg.Logger, Setup: cfg.Setup,
 		})
 		if err != nil {
 			return nil, err
@@ -74,6 +77,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api)
 	mux.Handle("/api", api)
+	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
 	return withKeyHosting(mux, cfg.PublicKeyPEM), nil
 }

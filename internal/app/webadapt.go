@@ -61,9 +61,16 @@ func (c costReader) MonthCost(context.Context) (web.CostReport, error) {
 	if c.now != nil {
 		now = c.now
 	}
-	month := now().UTC().Format("2006-01")
-	rep := web.CostReport{Month: month, Accounts: []web.AccountCost{}}
-	var cost, credit, due float64
+	t := now().UTC()
+	month := t.Format("2006-01")
+	p := c.ledger.Prices()
+	rep := web.CostReport{Month: month, Accounts: []web.AccountCost{}, MonthlyCreditUSD: p.MonthlyCredit,
+		PricesUSD: map[string]float64{"data": p.Data, "commands": p.Command, "wakes": p.Wake, "signals": p.Signal}}
+	start := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	rep.DaysInMonth = start.AddDate(0, 1, -1).Day()
+	rep.DaysElapsed = round6(t.Sub(start).Hours() / 24)
+	pace := float64(rep.DaysInMonth) / max(rep.DaysElapsed, 1)
+	var cost, credit, due, projected, projectedDue float64
 	for _, s := range c.ledger.Months() {
 		if s.Month != month {
 			continue
@@ -71,19 +78,33 @@ func (c costReader) MonthCost(context.Context) (web.CostReport, error) {
 		ac := web.AccountCost{
 			Account: s.Account, Usage: usageMap(s.Usage), ByDevice: map[string]map[string]int{},
 			CostUSD: s.Cost, CreditUSD: s.Credit, DueUSD: s.Due, Unbilled: s.Unbilled,
+			CategoryUSD: categoryCost(s.Usage, p), DeviceUSD: map[string]float64{},
 		}
 		for dev, u := range s.ByDevice {
 			if dev == "" {
 				dev = "account"
 			}
 			ac.ByDevice[dev] = usageMap(u)
+			ac.DeviceUSD[dev] = u.Cost(p)
 		}
 		cost, credit, due = cost+s.Cost, credit+s.Credit, due+s.Due
+		proj := s.Cost * pace
+		projected += proj
+		projectedDue += max(proj-p.MonthlyCredit, 0)
 		rep.Accounts = append(rep.Accounts, ac)
 	}
 	sort.Slice(rep.Accounts, func(i, j int) bool { return rep.Accounts[i].Account < rep.Accounts[j].Account })
 	rep.CostUSD, rep.CreditUSD, rep.DueUSD = round6(cost), round6(credit), round6(due)
+	rep.ProjectedUSD, rep.ProjectedDueUSD = round6(projected), round6(projectedDue)
 	return rep, nil
+}
+
+// categoryCost prices each billed category of a usage.
+func categoryCost(u fleet.Usage, p fleet.Prices) map[string]float64 {
+	return map[string]float64{
+		"data": fleet.Usage{Data: u.Data}.Cost(p), "commands": fleet.Usage{Commands: u.Commands}.Cost(p),
+		"wakes": fleet.Usage{Wakes: u.Wakes}.Cost(p), "signals": fleet.Usage{Signals: u.Signals}.Cost(p),
+	}
 }
 
 func usageMap(u fleet.Usage) map[string]int {

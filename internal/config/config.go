@@ -21,6 +21,7 @@ type Config struct {
 	Polling   Polling  `yaml:"polling"`
 	History   History  `yaml:"history"`
 	Hosting   Hosting  `yaml:"hosting"`
+	MQTT      MQTT     `yaml:"mqtt"`
 }
 
 // Units are the units states are shown in.
@@ -131,6 +132,25 @@ type Hosting struct {
 	HTTPListen  string `yaml:"http_listen"`
 }
 
+// MQTT is the export to an MQTT broker with Home Assistant's discovery:
+// to the embedded broker on Listen, or to an external one at URL (then
+// the embedded one does not start).
+type MQTT struct {
+	Enabled         bool   `yaml:"enabled"`
+	Listen          string `yaml:"listen"`      // the embedded broker's host:port, or "off"
+	URL             string `yaml:"url"`         // an external broker: tcp://host:1883, ssl://host:8883 (tls:// too)
+	Username        string `yaml:"username"`    // the external broker's, or the embedded one's (required beyond loopback)
+	Password        Secret `yaml:"password"`    // env: TESLAFLEET_MQTT_PASSWORD
+	ClientCert      string `yaml:"client_cert"` // PEM client certificate for ssl:// (optional)
+	ClientKey       string `yaml:"client_key"`
+	CAFile          string `yaml:"ca_file"` // PEM CA bundle for ssl:// (default: the system's)
+	DiscoveryPrefix string `yaml:"discovery_prefix"`
+	BaseTopic       string `yaml:"base_topic"`
+}
+
+// MQTTOff is mqtt.listen's value that starts no embedded broker.
+const MQTTOff = "off"
+
 // Tesla's endpoints (Fleet API reference §0 and §2). China's token host is
 // assumed to be its authorize host, auth.tesla.cn.
 const (
@@ -173,6 +193,7 @@ func Default() Config {
 		Polling: Polling{Enabled: true},
 		History: History{Retention: 720 * time.Hour, Queue: 4096},
 		Hosting: Hosting{HTTPSListen: ":443", HTTPListen: ":80"},
+		MQTT:    MQTT{Enabled: true, Listen: "127.0.0.1:1883", DiscoveryPrefix: "homeassistant", BaseTopic: "teslafleet"},
 	}
 }
 

@@ -165,7 +165,7 @@ func TestScalarForms(t *testing.T) {
 
 func TestEveryKeyHasAVariable(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 27 {
+	if len(keys) != 37 {
 		t.Errorf("%d keys: %v", len(keys), keys)
 	}
 	for _, k := range keys {

@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -105,7 +107,108 @@ func (c Config) checks() []check {
 			return ""
 		}},
 	)
-	return cs
+	return append(cs, c.MQTT.checks()...)
+}
+
+func (m MQTT) checks() []check {
+	return []check{
+		{"mqtt.listen", func() string {
+			if m.Listen == MQTTOff {
+				return ""
+			}
+			return checkListen(m.Listen)
+		}},
+		{"mqtt.url", func() string {
+			if m.URL == "" {
+				return ""
+			}
+			u, err := url.Parse(m.URL)
+			switch {
+			case err != nil:
+				return fmt.Sprintf("invalid URL %q", m.URL)
+			case u.Scheme != "tcp" && u.Scheme != "ssl" && u.Scheme != "tls":
+				return fmt.Sprintf("invalid URL %q: want tcp://, ssl:// or tls://", m.URL)
+			case u.Hostname() == "" || u.Port() == "":
+				return fmt.Sprintf("invalid URL %q: want host:port", m.URL)
+			case u.User != nil:
+				return "no user info in the URL: set mqtt.username and mqtt.password"
+			}
+			return ""
+		}},
+		{"mqtt.username", func() string {
+			if m.Username != "" && m.Password == "" {
+				return "needs mqtt.password"
+			}
+			return ""
+		}},
+		{"mqtt.password", func() string {
+			if m.Password != "" && m.Username == "" {
+				return "needs mqtt.username"
+			}
+			if m.Enabled && m.URL == "" && m.Listen != MQTTOff && m.Username == "" && !loopback(m.Listen) {
+				return fmt.Sprintf("required: the embedded broker listens on %s, beyond loopback (set mqtt.username and mqtt.password, or listen on 127.0.0.1)", m.Listen)
+			}
+			return ""
+		}},
+		{"mqtt.client_cert", func() string {
+			if msg := checkFile(m.ClientCert); msg != "" {
+				return msg
+			}
+			if m.ClientCert != "" && !strings.HasPrefix(m.URL, "ssl://") && !strings.HasPrefix(m.URL, "tls://") {
+				return "a client certificate needs an ssl:// or tls:// mqtt.url"
+			}
+			return ""
+		}},
+		{"mqtt.client_key", func() string {
+			if msg := checkFile(m.ClientKey); msg != "" {
+				return msg
+			}
+			if (m.ClientCert == "") != (m.ClientKey == "") {
+				return "mqtt.client_cert and mqtt.client_key go together"
+			}
+			return ""
+		}},
+		{"mqtt.ca_file", func() string { return checkFile(m.CAFile) }},
+		{"mqtt.discovery_prefix", func() string { return checkTopic(m.DiscoveryPrefix) }},
+		{"mqtt.base_topic", func() string { return checkTopic(m.BaseTopic) }},
+	}
+}
+
+// loopback reports whether a listen address is on loopback only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return host == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// checkFile accepts no file or a readable one.
+func checkFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Sprintf("cannot read %q: %v", path, errors.Unwrap(err))
+	}
+	return ""
+}
+
+// checkTopic accepts a topic prefix: not empty, no wildcards, no empty
+// level.
+func checkTopic(t string) string {
+	switch {
+	case t == "":
+		return "must not be empty"
+	case strings.IndexFunc(t, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '/')
+	}) >= 0:
+		return fmt.Sprintf("invalid topic %q: letters, digits, _, - and / only", t)
+	case strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") || strings.Contains(t, "//"):
+		return fmt.Sprintf("invalid topic %q: no empty level (leading, trailing or double /)", t)
+	}
+	return ""
 }
 
 func oneOf[T ~string](v, what string, allowed ...T) string {

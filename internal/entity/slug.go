@@ -7,6 +7,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// Slugify is Home Assistant's slugify, for surfaces that name things as
+// the registry does (MQTT topics).
+func Slugify(text string) string { return slugify(text) }
+
 // slugify is Home Assistant's slugify(text, separator="_"): letters folded
 // to ASCII, lower case, apostrophes dropped, every other run of characters
 // that is not a letter or digit one "_", none at the ends; "unknown" when

@@ -209,6 +209,9 @@ func (l *Ledger) Totals() Summary {
 	return l.sum(func(ledgerKey) bool { return true }, "", "")
 }
 
+// Prices are the prices the ledger charges.
+func (l *Ledger) Prices() Prices { return l.prices }
+
 // Months lists the summaries of every account-month, oldest first.
 func (l *Ledger) Months() []Summary {
 	l.mu.Lock()

@@ -21,6 +21,24 @@ type Scheduler struct {
 	polling bool
 	running bool
 	wake    chan struct{} // buffered(1): the head of the heap may have changed
+	counts  map[Kind]Counts
+}
+
+// Counts are a coordinator kind's refreshes since the start, and how many
+// of them failed (metrics read them).
+type Counts struct {
+	Polls, Errors uint64
+}
+
+// Counts returns the refreshes per coordinator kind.
+func (s *Scheduler) Counts() map[Kind]Counts {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[Kind]Counts, len(s.counts))
+	for k, v := range s.counts {
+		out[k] = v
+	}
+	return out
 }
 
 // New returns a scheduler with polling on. Call Run to start it.
@@ -200,6 +218,20 @@ func (s *Scheduler) loop(ctx context.Context, jobs chan<- job) {
 	}
 }
 
+func (s *Scheduler) count(snap Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.counts == nil {
+		s.counts = map[Kind]Counts{}
+	}
+	c := s.counts[snap.Kind]
+	c.Polls++
+	if snap.Err != nil {
+		c.Errors++
+	}
+	s.counts[snap.Kind] = c
+}
+
 // execute runs one refresh of c, re-arms it and delivers the snapshot.
 func (s *Scheduler) execute(ctx context.Context, c *Coordinator, forced bool) Snapshot {
 	c.run.Lock()
@@ -208,6 +240,7 @@ func (s *Scheduler) execute(ctx context.Context, c *Coordinator, forced bool) Sn
 	o := c.r.refresh(rctx, s.cfg.Fetcher, s.cfg.Now)
 	cancel()
 	o.snap.At = s.cfg.Now()
+	s.count(o.snap)
 	s.logOutcome(c, o)
 	deliver := s.finish(c, o, forced)
 	if deliver && ctx.Err() == nil {

@@ -126,7 +126,9 @@ func (d *doctor) add(name string, st Status, detail, fix string) {
 	d.checks = append(d.checks, Check{Name: name, Status: st, Detail: detail, Fix: fix})
 }
 
-const keygenFix = "Run `teslafleet keygen` to create the command key (or import the key you made with openssl), then host its public key and run `teslafleet register`."
+// KeygenFix is what to do when there is no command key (doctor, and the
+// web UI's setup wizard).
+const KeygenFix = "Run `teslafleet keygen` to create the command key (or import the key you made with openssl), then host its public key and run `teslafleet register`."
 
 // keyChecks: the file, a valid P-256 key, its permissions.
 func (d *doctor) keyChecks() *KeyPair {
@@ -134,7 +136,7 @@ func (d *doctor) keyChecks() *KeyPair {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		d.add(CheckKeyFile, StatusFail, "no private key at "+path, keygenFix)
+		d.add(CheckKeyFile, StatusFail, "no private key at "+path, KeygenFix)
 		return nil
 	case err != nil:
 		d.add(CheckKeyFile, StatusFail, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)),
@@ -251,7 +253,7 @@ func (d *doctor) hosted(ctx context.Context, key *KeyPair) {
 		return
 	}
 	if key == nil {
-		d.add(CheckKeyHosted, StatusWarn, fmt.Sprintf("%s serves a P-256 public key; no local key to compare it with", pubURL), keygenFix)
+		d.add(CheckKeyHosted, StatusWarn, fmt.Sprintf("%s serves a P-256 public key; no local key to compare it with", pubURL), KeygenFix)
 		return
 	}
 	if fmt.Sprintf("%x", point) != key.PublicKeyHex() {
@@ -472,7 +474,7 @@ func (d *doctor) partner(ctx context.Context, a DoctorAccount, region fleet.Regi
 		return
 	}
 	if key == nil {
-		d.add(name, StatusWarn, fmt.Sprintf("registered in %s; no local key to compare with", region), keygenFix)
+		d.add(name, StatusWarn, fmt.Sprintf("registered in %s; no local key to compare with", region), KeygenFix)
 		return
 	}
 	if !strings.EqualFold(*pk.PublicKey, key.PublicKeyHex()) {
@@ -526,10 +528,7 @@ func (d *doctor) vehicles(ctx context.Context, a DoctorAccount, name func(string
 			}
 		}
 		paired := st.KeyPaired(vin)
-		link := "Open " + PairingURL(domain, vin) + " on your phone with the Tesla app, next to the car, and approve the key (on an iPhone use Safari); `teslafleet pair` shows the link as a QR code and waits."
-		if domain == "" {
-			link = "Set domain in the configuration, then run `teslafleet pair`."
-		}
+		link := PairingFix(domain, vin)
 		label := mode
 		if label == "" {
 			label = "unknown"
@@ -547,6 +546,15 @@ func (d *doctor) vehicles(ctx context.Context, a DoctorAccount, name func(string
 			d.add(n, StatusWarn, "this app's key is not paired", link)
 		}
 	}
+}
+
+// PairingFix is what to do for a vehicle (vin; "" = any) that does not
+// hold this app's key yet (doctor, and the web UI's setup wizard).
+func PairingFix(domain, vin string) string {
+	if domain == "" {
+		return "Set domain in the configuration, then run `teslafleet pair`."
+	}
+	return "Open " + PairingURL(domain, vin) + " on your phone with the Tesla app, next to the car, and approve the key (on an iPhone use Safari); `teslafleet pair` shows the link as a QR code and waits."
 }
 
 // fixFor is the billing fix for a 402, else fallback.

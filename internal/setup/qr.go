@@ -2,7 +2,10 @@ package setup
 
 import (
 	"bufio"
+	"fmt"
+	"html"
 	"io"
+	"strings"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -46,4 +49,36 @@ func renderHalfBlocks(w *bufio.Writer, bm [][]bool) {
 		}
 		w.WriteByte('\n')
 	}
+}
+
+// QRSVG draws text as a QR code in SVG (the same code as WriteQR's, with
+// its quiet zone): one path of the dark modules on a white square, scaled
+// by its viewBox, for a web page to show the pairing link. label is the
+// image's accessible name.
+func QRSVG(text, label string) (string, error) {
+	q, err := qrcode.New(text, qrcode.High)
+	if err != nil {
+		return "", err
+	}
+	bm := q.Bitmap()
+	var b strings.Builder
+	n := len(bm)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s" shape-rendering="crispEdges">`, n, n, html.EscapeString(label))
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
+	for y, row := range bm {
+		for x := 0; x < len(row); {
+			if !row[x] {
+				x++
+				continue
+			}
+			run := 0
+			for x+run < len(row) && row[x+run] {
+				run++
+			}
+			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", x, y, run, run)
+			x += run
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return b.String(), nil
 }

@@ -110,7 +110,7 @@ func (a *Gate) Token(ctx context.Context, tok string) bool { return a.valid(ctx,
 func (a *Gate) wrap(next http.Handler, sessions SessionAuth) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The WebSocket API authenticates inside its protocol.
-		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" || r.URL.Path == "/api/websocket" {
+		if !strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != "/api" && r.URL.Path != "/metrics" || r.URL.Path == "/api/websocket" {
 			next.ServeHTTP(w, r)
 			return
 		}

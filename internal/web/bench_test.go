@@ -1,14 +1,12 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 
 	"github.com/teslafleet/teslafleet/internal/entity"
-	"github.com/teslafleet/teslafleet/internal/fleet"
+	"github.com/teslafleet/teslafleet/internal/testfixture"
 )
 
 // fleetHandler serves a registry of Home Assistant's fixture vehicle
@@ -17,39 +15,7 @@ import (
 func fleetHandler(t testing.TB, vehicles, sites int, opt func(*Options)) (*entity.Registry, http.Handler) {
 	t.Helper()
 	reg := entity.New(entity.Options{})
-	reg.AddAccount(entity.Account{ID: "a", Sender: &sender{}, Scopes: []string{
-		entity.ScopeVehicleData, entity.ScopeVehicleCmds, entity.ScopeChargingCmds, entity.ScopeEnergyData, entity.ScopeEnergyCmds}})
-	var data fleet.VehicleData
-	fixture(t, "vehicle_data.json", &data)
-	var info fleet.SiteInfo
-	fixture(t, "site_info.json", &info)
-	var live fleet.LiveStatus
-	fixture(t, "live_status.json", &live)
-	for i := range vehicles {
-		var products fleet.Products
-		fixture(t, "products.json", &products.Items)
-		v := products.Vehicles()[0]
-		if i > 0 {
-			vin := fmt.Sprintf("%s%03d", (*v.VIN)[:14], i)
-			name := "Car " + strconv.Itoa(i)
-			v.VIN, v.DisplayName = &vin, &name
-		}
-		if _, err := reg.AddVehicle("a", v); err != nil {
-			t.Fatal(err)
-		}
-		reg.UpdateVehicle(*v.VIN, "online", &data, nil)
-	}
-	for i := range sites {
-		var products fleet.Products
-		fixture(t, "products.json", &products.Items)
-		s := products.EnergySites()[0]
-		id := *s.EnergySiteID + int64(i)
-		name := "Site " + strconv.Itoa(i)
-		s.EnergySiteID, s.SiteName = &id, &name
-		if _, err := reg.AddSite("a", s, &info, &live); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfixture.Fleet(t, reg, &sender{}, vehicles, sites)
 	o := Options{Registry: reg, Tokens: []string{token}}
 	if opt != nil {
 		opt(&o)

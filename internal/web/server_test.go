@@ -3,11 +3,10 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/teslafleet/teslafleet/internal/testfixture"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -51,17 +50,7 @@ func (s *sender) count() int {
 
 func fixture(t testing.TB, name string, v any) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "ha", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var env struct{ Response json.RawMessage }
-	if err := json.Unmarshal(b, &env); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(env.Response, v); err != nil {
-		t.Fatal(err)
-	}
+	testfixture.Response(t, name, v)
 }
 
 // newServer serves a registry holding Home Assistant's fixture vehicle.

@@ -19,13 +19,21 @@ type page struct {
 
 // pageNames are the templates under templates/, each defining "content"
 // for layout.html; controls.html holds the shared control partials.
-var pageNames = []string{"login", "dashboard", "entities", "message"}
+var pageNames = []string{"login", "dashboard", "entities", "history", "cost", "setup", "message"}
 
 var funcs = template.FuncMap{
 	"rules": formatRules,
 	"pct":   func(f float64) string { return fmt.Sprintf("%.0f", f) },
-	"usd":   func(f float64) string { return fmt.Sprintf("$%.2f", f) },
+	"usd":   usd,
+	// perDollar is a price as Tesla's table gives it: "500 per $1".
+	"perDollar": func(price float64) string {
+		if price <= 0 {
+			return "free"
+		}
+		return fmt.Sprintf("%.0f per $1", 1/price)
+	},
 	"title": humanize,
+	"inc":   func(i int) int { return i + 1 },
 	"slug": func(s string) string {
 		return strings.NewReplacer(".", "-", "_", "-").Replace(s)
 	},
@@ -36,6 +44,15 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+}
+
+// usd shows dollars; amounts under $10 keep a tenth of a cent, so a few
+// requests do not show as $0.00.
+func usd(f float64) string {
+	if f == 0 || f >= 10 || f <= -10 {
+		return fmt.Sprintf("$%.2f", f)
+	}
+	return fmt.Sprintf("$%.3f", f)
 }
 
 func parsePages() (map[string]*template.Template, error) {

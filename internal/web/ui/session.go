@@ -151,7 +151,12 @@ func (u *UI) renderLogin(w http.ResponseWriter, r *http.Request, status int, msg
 		u.fail(w, r, err)
 		return
 	}
+	// One token per browser, kept while it signs in (a second tab or a
+	// refused attempt does not void the first form).
 	tok := randomHex(16)
+	if c, err := r.Cookie(loginCookie); err == nil && len(c.Value) == len(tok) {
+		tok = c.Value
+	}
 	http.SetCookie(w, u.cookie(r, loginCookie, tok, 30*time.Minute))
 	w.Header().Set("Cache-Control", "no-store")
 	next := r.FormValue("next")

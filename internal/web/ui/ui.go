@@ -28,6 +28,7 @@ type Options struct {
 	Sessions SessionStore
 	History  web.History // nil: no charts
 	Cost     web.Cost    // nil: no cost page
+	Setup    Setup       // nil: no setup wizard
 	Logger   *slog.Logger
 	// Secure marks the session cookie Secure even on plain HTTP (behind
 	// a TLS proxy); it always is on TLS.
@@ -95,6 +96,11 @@ func (u *UI) routes() {
 	u.mux.HandleFunc("GET /entities", u.page(u.entities))
 	u.mux.HandleFunc("POST /entities/enabled", u.form(u.setEnabled))
 	u.mux.HandleFunc("POST /call", u.form(u.call))
+	u.mux.HandleFunc("GET /history", u.page(u.history))
+	u.mux.HandleFunc("GET /cost", u.page(u.cost))
+	u.mux.HandleFunc("GET /setup", u.page(u.setupPage))
+	u.mux.HandleFunc("POST /setup/{step}", u.form(u.runStep))
+	u.mux.HandleFunc("GET /auth/callback", u.page(u.authCallback))
 }
 
 func cacheStatic(h http.Handler) http.Handler {

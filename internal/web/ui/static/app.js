@@ -156,4 +156,14 @@
       if (box) box.value = el.value;
     }
   });
+  // Setup steps: a step can take a while (doctor asks Tesla several
+  // things); say so, and keep the button from sending it twice.
+  document.addEventListener("submit", function (e) {
+    const form = e.target;
+    if (!form.classList.contains("step-run")) return;
+    if (form.getAttribute("aria-busy") === "true") { e.preventDefault(); return; }
+    form.setAttribute("aria-busy", "true");
+    const b = form.querySelector("button");
+    if (b) b.textContent = b.textContent + "…";
+  });
 })();
