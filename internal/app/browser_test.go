@@ -17,7 +17,8 @@ import (
 // each is reported as a subtest, and one the script never reached fails.
 var browserSteps = []string{
 	"signin", "dashboard_values", "sentry_toggle", "charge_limit", "sleeping_car",
-	"refused_value", "entities_page", "phone_width", "accessible_names", "console",
+	"refused_value", "entities_page", "cost_page", "history_page", "setup_wizard",
+	"phone_width", "accessible_names", "console",
 }
 
 // browserStep is one line of the script's output.

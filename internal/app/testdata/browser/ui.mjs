@@ -503,6 +503,117 @@ await step("entities_page", async (s) => {
   s.check(await page.locator(`.row[id="${id}"]:not(.enable)`).count() === 1, `${id} is not listed among the enabled entities after Enable`);
 });
 
+// The cost page against /api/teslafleet/cost. Polling goes on while the
+// page is read, so each number must lie between the API's answers just
+// before and just after (to the cent the page shows).
+await step("cost_page", async (s) => {
+  const before = await api("GET", "/api/teslafleet/cost");
+  const resp = await page.goto(BASE + "/cost");
+  const after = await api("GET", "/api/teslafleet/cost");
+  if (resp.status() === 404) { s.note("/cost is not there yet (404)"); return; }
+  s.check(before.status === 200 && after.status === 200, "GET /api/teslafleet/cost: " + before.status + " " + after.status);
+  // expected is what the API says a data-cost key is.
+  const expected = (rep, key) => {
+    const sum = (f) => rep.accounts.reduce((t, a) => t + (f(a) || 0), 0);
+    const k = key.split(".");
+    if (k.length === 1) return rep[key];
+    if (k[0] === "category" && k[2] === "units") return sum((a) => a.usage[k[1]]);
+    if (k[0] === "category" && k[2] === "usd") return sum((a) => a.cost_by_category_usd[k[1]]);
+    if (k[0] === "device" && k[2] === "usd") return sum((a) => (a.cost_by_device_usd || {})[k[1]]);
+    if (k[0] === "driver" && k[2] === "max_usd") { const d = rep.drivers.find((x) => x.device === k[1]); return d && d.max_month_usd; }
+    return undefined;
+  };
+  const cells = await page.locator("[data-cost]").evaluateAll((els) => els.map((e) => ({ key: e.dataset.cost, text: e.textContent.trim() })));
+  const keys = new Set(cells.map((c) => c.key));
+  for (const k of ["cost_usd", "credit_usd", "due_usd", "projected_usd", "projected_due_usd", "category.data.units", "category.data.usd",
+    "category.commands.units", "category.commands.usd", "category.wakes.units", "category.wakes.usd"]) {
+    s.check(keys.has(k), "the cost page shows no " + k);
+  }
+  for (const v of vehicles) {
+    s.check(keys.has(`device.${v.id}.usd`), `the cost page shows no cost for ${v.name}`);
+    s.check(keys.has(`driver.${v.id}.max_usd`), `the cost page shows no cost driver for ${v.name}`);
+  }
+  let checked = 0;
+  for (const c of cells) {
+    const lo0 = expected(before.json, c.key), hi0 = expected(after.json, c.key);
+    if (lo0 === undefined || hi0 === undefined) { s.fail(`${c.key}: the API has no such number (page shows ${c.text})`); continue; }
+    const m = /^\$?(-?[\d,]+(?:\.(\d+))?)$/.exec(c.text);
+    if (!m) { s.fail(`${c.key}: "${c.text}" is not a number`); continue; }
+    const shownV = Number(m[1].replace(/,/g, "")), tol = 0.5 * 10 ** -(m[2] ? m[2].length : 0) + 1e-9;
+    const lo = Math.min(lo0, hi0) - tol, hi = Math.max(lo0, hi0) + tol;
+    s.check(shownV >= lo && shownV <= hi, `${c.key}: page shows ${c.text}, the API ${lo0} before and ${hi0} after`);
+    checked++;
+  }
+  // The device table's units.
+  for (const row of await page.locator("tr[data-device]").evaluateAll((els) => els.map((e) => ({ dev: e.dataset.device, cells: [...e.querySelectorAll("td")].map((td) => td.textContent.trim()) })))) {
+    const cols = ["data", "commands", "wakes", "free"];
+    cols.forEach((col, i) => {
+      const sum = (rep) => rep.accounts.reduce((t, a) => t + (((a.by_device || {})[row.dev] || {})[col] || 0), 0);
+      const n = Number(row.cells[i]);
+      s.check(n >= sum(before.json) && n <= sum(after.json), `${row.dev} ${col}: page shows ${row.cells[i]}, the API ${sum(before.json)}…${sum(after.json)}`);
+    });
+    checked++;
+  }
+  s.note(`${checked} numbers compared`);
+  await shot(page, "cost-desktop");
+});
+
+await step("history_page", async (s) => {
+  const resp = await page.goto(BASE + "/history");
+  if (resp.status() === 404) { s.note("/history is not there yet (404)"); return; }
+  s.check(resp.status() === 200, "GET /history: " + resp.status());
+  for (const d of devices.filter((x) => x.kind !== "wall_connector")) {
+    const charts = page.locator(`section[aria-labelledby="hist-${d.id}"] figure.chart svg`);
+    s.check(await charts.count() > 0, `no chart for ${d.name}`);
+  }
+  await shot(page, "history-desktop");
+  const tabs = page.locator("nav.tabs a");
+  for (let i = 0; i < await tabs.count(); i++) {
+    const a = tabs.nth(i);
+    if (await a.getAttribute("aria-current")) continue;
+    const name = (await a.textContent()).trim();
+    await Promise.all([page.waitForLoadState(), a.click()]);
+    s.check(await page.locator("nav.tabs a[aria-current]").textContent() === name, `the ${name} tab is not current after clicking it`);
+    await shot(page, "history-" + name.replace(/\W+/g, "-").toLowerCase() + "-desktop");
+  }
+});
+
+// The setup wizard's happy path against the simulator: every step's
+// action, the sign-in through the simulated Tesla consent page and back.
+await step("setup_wizard", async (s) => {
+  const resp = await page.goto(BASE + "/setup");
+  if (resp.status() === 404) { s.note("/setup is not there yet (404)"); return; }
+  const ids = await page.locator("ol.steps > li.step").evaluateAll((els) => els.map((e) => e.id.replace(/^step-/, "")));
+  s.check(ids.join(",") === "key,hosting,registration,login,pairing,doctor", "the wizard's steps: " + ids.join(","));
+  await shot(page, "setup-before-desktop");
+  const world = await sim("GET", "/_sim/world");
+  const account = world.accounts[0].email;
+  const status = async (id) => page.locator(`#step-${id}`).getAttribute("data-status");
+  const explain = async (id) => (await page.locator(`#step-${id}`).innerText()).replace(/\s+/g, " ").slice(0, 400);
+  for (const id of ids) {
+    const action = page.locator(`#step-${id}-action`);
+    if (await action.count() === 0) { s.check(await status(id) === "done", `${id} has no action and is ${await status(id)}: ${await explain(id)}`); continue; }
+    await Promise.all([page.waitForURL(/\/setup/), action.click()]);
+    if (id === "login") {
+      const link = page.locator("#step-login a.step-link");
+      if (!s.check(await link.count() === 1, "after Sign in with Tesla, no link to Tesla's page: " + await explain(id))) continue;
+      await Promise.all([page.waitForURL((u) => u.origin === new URL(SIM).origin || u.pathname.startsWith("/oauth2")), link.click()]);
+      s.check(new URL(page.url()).pathname === "/oauth2/v3/authorize", "the link led to " + page.url());
+      await page.fill("#account", account);
+      await Promise.all([page.waitForURL((u) => u.origin === new URL(BASE).origin), page.click("button[name=action][value=allow]")]);
+      if (new URL(page.url()).pathname !== "/setup") await page.waitForURL(/\/setup/);
+      s.check(/Signed in just now/.test(await explain("login")), "the login step does not say the sign-in worked: " + await explain("login"));
+    }
+    s.check(await status(id) === "done", `after running it, ${id} is ${await status(id)}: ${await explain(id)}`);
+  }
+  await page.goto(BASE + "/setup");
+  const end = await page.locator("ol.steps > li.step").evaluateAll((els) => els.map((e) => e.id + "=" + e.dataset.status));
+  s.check(end.every((x) => x.endsWith("=done")), "at the end: " + end.join(", "));
+  const qr = page.locator("#step-pairing figure.qr svg");
+  s.check(await qr.count() === 1, "the pairing step shows no QR code");
+  await shot(page, "setup-desktop");
+});
+
 // Every page at a phone's width: no sideways scrolling; screenshots of
 // each at both widths; every control named.
 await step("phone_width", async (s) => {
@@ -539,11 +650,6 @@ await step("accessible_names", async (s) => {
   await page.keyboard.press("Tab");
   const first = await page.evaluate(() => document.activeElement && document.activeElement.textContent.trim());
   s.check(first === "Skip to content", "the first Tab should reach the skip link; it reached " + JSON.stringify(first));
-  // Desktop screenshots of the pages not taken yet.
-  for (const [name, url] of pages.slice(2)) {
-    const resp = await page.goto(BASE + url);
-    if (resp.status() !== 404) await shot(page, name + "-desktop");
-  }
 });
 
 await step("console", async (s) => {
