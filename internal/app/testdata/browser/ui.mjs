@@ -340,6 +340,25 @@ await step("dashboard_values", async (s) => {
   const unit = await page.locator(`[data-entity="${r0.range}"][data-show="unit"]`).first().textContent();
   s.check(unit.trim() === st.get(r0.range).attributes.unit_of_measurement, `range unit shown "${unit.trim()}", API ${st.get(r0.range).attributes.unit_of_measurement}`);
   await shot(page, "dashboard-desktop");
+
+  // A value that changes in the car reaches the page without a reload:
+  // Voyager's battery level, set in the simulator.
+  await page.evaluate(() => { window.__noReload = true; });
+  const rv = res.seen.find((r) => r.v.id === voyager.id);
+  const level = Number((await states()).get(rv.battery).state) > 50 ? 42 : 64;
+  await sim("PATCH", "/_sim/vehicles/" + voyager.id, { battery_level: level });
+  const card = page.locator(`section.card[data-device="${voyager.id}"]`);
+  const live = await until(20000, async () => {
+    const api = (await states()).get(rv.battery).state;
+    const text = await shown(card, rv.battery);
+    // The car reports its level as it likes (usable, rounded down): near
+    // the level set, and the page shows what the API has.
+    return { ok: Math.abs(Number(api) - level) <= 2 && sameNumber(text, api), api, text };
+  });
+  s.check(live.ok, `${voyager.name}'s battery set to ${level} in the simulator: /api/states has ${live.api}, the page shows ${live.text}`);
+  const meter = await card.locator("meter[data-show=meter]").first().evaluate((m) => m.value);
+  s.check(Math.abs(meter - Number(live.api)) < 1, `the battery meter shows ${meter}, the API ${live.api}`);
+  s.check(await page.evaluate(() => window.__noReload === true), "the page reloaded");
 });
 
 await step("sentry_toggle", async (s) => {
