@@ -268,7 +268,11 @@ func (w *wizard) loginStep(accts []store.Account, accErr error) ui.Step {
 		if w.login.Status == ui.StepFailed {
 			s.Status, s.Fix = ui.StepFailed, w.login.Fix
 		}
-		s.Detail = strings.TrimSpace(s.Detail + " " + w.login.Detail)
+		if w.login.Status == ui.StepDone {
+			s.Detail = w.login.Detail // says which account, and what comes next
+		} else {
+			s.Detail = strings.TrimSpace(s.Detail + " " + w.login.Detail)
+		}
 		s.Checks = w.login.Checks
 	}
 	if p, ok := w.pending[w.latest]; ok && time.Since(p.started) < signInTTL {
@@ -329,12 +333,21 @@ func (w *wizard) Finish(ctx context.Context, q url.Values) error {
 	if err != nil {
 		return outcome(ui.Step{Status: ui.StepFailed, Detail: err.Error(), Fix: redirectFix})
 	}
+	before, err := w.st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
 	acct, err := saveSignIn(ctx, w.st, w.fc, tok, "")
 	if err != nil {
 		return err
 	}
 	s := ui.Step{Status: ui.StepDone,
 		Detail: fmt.Sprintf("Signed in just now as %s (region %s). %sstarts polling an account it did not have.", acct.ID, acct.Region, restartFor)}
+	for _, a := range before {
+		if a.ID == acct.ID {
+			s.Detail = fmt.Sprintf("Signed in again as %s (region %s): the new token is kept.", acct.ID, acct.Region)
+		}
+	}
 	for _, m := range setup.MissingScopes(acct.Scopes) {
 		s.Checks = append(s.Checks, ui.Check{Name: "not granted", Status: ui.StepWarning, Detail: m,
 			Fix: "Sign in again and allow it, if you want what it gives."})

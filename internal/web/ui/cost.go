@@ -69,9 +69,9 @@ func (u *UI) cost(w http.ResponseWriter, r *http.Request, s Session) {
 		for dev, usage := range a.ByDevice {
 			l, ok := devs[dev]
 			if !ok {
-				l = &costLine{Key: dev, Name: names[dev], Units: map[string]int{}}
-				if l.Name == "" {
-					l.Name = dev
+				l = &costLine{Key: dev, Name: cmp.Or(names[dev], dev), Units: map[string]int{}}
+				if dev == "account" {
+					l.Name = "Account-wide (product list, …)"
 				}
 				devs[dev] = l
 			}

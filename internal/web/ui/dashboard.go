@@ -10,6 +10,7 @@ import (
 // card is one device on the dashboard; Kind picks its template.
 type card struct {
 	Device  entity.Device
+	Name    string // the card's title
 	Kind    string
 	F       map[string]*item // the card's fields by name (absent ones are not drawn)
 	Open    []item           // vehicle: its doors and windows
@@ -57,13 +58,14 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, s Session) {
 	sn := u.snapshot()
 	var cards []card
 	for _, d := range sn.devices {
-		c := card{Device: d, Kind: string(d.Kind), F: map[string]*item{}}
+		c := card{Device: d, Name: d.Name, Kind: string(d.Kind), F: map[string]*item{}}
 		switch d.Kind {
 		case entity.KindVehicle:
 			u.vehicleCard(sn, &c)
 		case entity.KindEnergySite:
 			siteCard(sn, &c)
 		case entity.KindWallConnector:
+			c.Name = wallName(d)
 			fill(sn, &c, wallFields)
 		}
 		cards = append(cards, c)
@@ -127,9 +129,18 @@ func siteCard(sn snapshot, c *card) {
 	for _, d := range sn.devices {
 		if d.Kind == entity.KindWallConnector && d.ViaDevice == c.Device.ID {
 			if it := sn.get(d.ID, "wall_connector_power"); it.ID != "" {
-				it.Name = d.Name
+				it.Name = wallName(d)
 				c.Wall = append(c.Wall, it)
 			}
 		}
 	}
+}
+
+// wallName tells a site's Wall Connectors apart: their name and the end
+// of their serial number.
+func wallName(d entity.Device) string {
+	if n := len(d.SerialNumber); n > 4 {
+		return d.Name + " …" + d.SerialNumber[n-4:]
+	}
+	return d.Name
 }

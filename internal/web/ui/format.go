@@ -29,14 +29,30 @@ var (
 	}
 )
 
-// formatRules is the table above for the page's script.
-func formatRules() template.JS {
-	b, _ := json.Marshal(map[string]any{"decimals": decimals, "binary": binaryWords})
+// formatRules is the table above for the page's script, with the
+// vehicles' names by VIN (a Wall Connector's vehicle shows as its name).
+func formatRules(names map[string]string) template.JS {
+	b, _ := json.Marshal(map[string]any{"decimals": decimals, "binary": binaryWords, "names": names})
 	return template.JS(b)
 }
 
-// display is a state as the page shows it (without its unit).
-func display(platform string, s entity.State, loc *time.Location) string {
+// vehicleNames are the registry's vehicles' names by VIN.
+func vehicleNames(devices []entity.Device) map[string]string {
+	names := map[string]string{}
+	for _, d := range devices {
+		if d.Kind == entity.KindVehicle {
+			names[d.ID] = d.Name
+		}
+	}
+	return names
+}
+
+// display is a state as the page shows it (without its unit); a state
+// that is a known vehicle's VIN shows as the vehicle's name.
+func display(platform string, s entity.State, loc *time.Location, names map[string]string) string {
+	if n, ok := names[s.State]; ok {
+		return n
+	}
 	switch s.State {
 	case "unavailable":
 		return "Unavailable"

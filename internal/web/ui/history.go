@@ -17,6 +17,7 @@ var historyRanges = []struct {
 	Name string
 	Span time.Duration
 }{
+	{"1h", "Last hour", time.Hour},
 	{"24h", "Last 24 hours", 24 * time.Hour},
 	{"7d", "Last 7 days", 7 * 24 * time.Hour},
 }
@@ -81,7 +82,7 @@ func (u *UI) history(w http.ResponseWriter, r *http.Request, s Session) {
 		return
 	}
 	v := historyView{Range: "24h"}
-	span := historyRanges[0].Span
+	span := 24 * time.Hour
 	for _, hr := range historyRanges {
 		if r.URL.Query().Get("range") == hr.Key {
 			v.Range, span = hr.Key, hr.Span

@@ -12,8 +12,9 @@ import (
 // own Data.
 type page struct {
 	Title string
-	Nav   string // the active navigation entry
-	CSRF  string // empty: not signed in (no navigation)
+	Nav   string      // the active navigation entry
+	CSRF  string      // empty: not signed in (no navigation)
+	Rules template.JS // how the script shows states (set by render)
 	Data  any
 }
 
@@ -22,9 +23,8 @@ type page struct {
 var pageNames = []string{"login", "dashboard", "entities", "history", "cost", "setup", "message"}
 
 var funcs = template.FuncMap{
-	"rules": formatRules,
-	"pct":   func(f float64) string { return fmt.Sprintf("%.0f", f) },
-	"usd":   usd,
+	"pct": func(f float64) string { return fmt.Sprintf("%.0f", f) },
+	"usd": usd,
 	// perDollar is a price as Tesla's table gives it: "500 per $1".
 	"perDollar": func(price float64) string {
 		if price <= 0 {
@@ -46,13 +46,22 @@ var funcs = template.FuncMap{
 	},
 }
 
-// usd shows dollars; amounts under $10 keep a tenth of a cent, so a few
-// requests do not show as $0.00.
+// usd shows dollars: under $10 to a tenth of a cent, so a few requests do
+// not show as $0.00; from $10 in cents with thousands separated.
 func usd(f float64) string {
-	if f == 0 || f >= 10 || f <= -10 {
-		return fmt.Sprintf("$%.2f", f)
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
 	}
-	return fmt.Sprintf("$%.3f", f)
+	if f < 10 {
+		return fmt.Sprintf("%s$%.3f", sign, f)
+	}
+	s := fmt.Sprintf("%.2f", f)
+	whole, cents := s[:len(s)-3], s[len(s)-3:]
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return sign + "$" + whole + cents
 }
 
 func parsePages() (map[string]*template.Template, error) {
@@ -71,6 +80,9 @@ func parsePages() (map[string]*template.Template, error) {
 // render writes a page; a template error is logged and answered 500
 // before anything is sent.
 func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	if p.CSRF != "" {
+		p.Rules = formatRules(vehicleNames(u.o.Registry.Devices()))
+	}
 	var b bytes.Buffer
 	if err := u.pages[name].Execute(&b, p); err != nil {
 		u.log.Error("ui: render", "page", name, "err", err)

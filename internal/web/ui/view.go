@@ -48,6 +48,7 @@ type snapshot struct {
 	devices []entity.Device
 	items   map[string][]item // device id → entities in the registry's order
 	byKey   map[string]item   // device id + "/" + key → entity (enabled ones)
+	names   map[string]string // vehicles' names by VIN
 }
 
 func (u *UI) snapshot() snapshot {
@@ -57,8 +58,9 @@ func (u *UI) snapshot() snapshot {
 		states[s.EntityID] = s
 	}
 	sn := snapshot{devices: reg.Devices(), items: map[string][]item{}, byKey: map[string]item{}}
+	sn.names = vehicleNames(sn.devices)
 	for _, in := range reg.Entities() {
-		it := u.item(in, states[in.EntityID])
+		it := u.item(in, states[in.EntityID], sn.names)
 		sn.items[in.DeviceID] = append(sn.items[in.DeviceID], it)
 		if in.Enabled {
 			sn.byKey[in.DeviceID+"/"+in.Key] = it
@@ -73,7 +75,7 @@ func (sn snapshot) get(deviceID, key string) item {
 	return sn.byKey[deviceID+"/"+key]
 }
 
-func (u *UI) item(in entity.Info, s entity.State) item {
+func (u *UI) item(in entity.Info, s entity.State, names map[string]string) item {
 	p := string(in.Platform)
 	it := item{
 		ID: in.EntityID, Name: in.OriginalName, Platform: p, Key: in.Key,
@@ -92,7 +94,7 @@ func (u *UI) item(in entity.Info, s entity.State) item {
 	}
 	it.Seen = s.LastReported.Time
 	it.Available = s.State != "unavailable" && s.State != ""
-	it.Display = display(p, s, u.o.Location)
+	it.Display = display(p, s, u.o.Location, names)
 	it.Control = controlFor(p, in, s)
 	return it
 }

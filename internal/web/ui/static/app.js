@@ -12,6 +12,7 @@
   // fmt shows a state as the server does (format.go's table).
   function fmt(platform, st) {
     const s = st.state, a = st.attributes || {};
+    if (rules.names && rules.names[s]) return rules.names[s];
     if (s === "unavailable") return "Unavailable";
     if (s === "unknown" || s === "") return "—";
     if (platform === "binary_sensor") {
@@ -36,8 +37,10 @@
   }
 
   // apply puts a new state into every element that shows that entity.
+  const known = {}; // the latest state of each entity the page has seen
   function apply(st) {
     const id = st.entity_id, platform = id.split(".")[0];
+    known[id] = st;
     document.querySelectorAll('[data-entity="' + CSS.escape(id) + '"]').forEach(function (el) {
       const show = el.dataset.show || "";
       if (show === "state") el.textContent = fmt(platform, st);
@@ -144,6 +147,10 @@
       msg.textContent = "Done"; setTimeout(function () { if (msg.textContent === "Done") msg.textContent = ""; }, 4000);
     }, function (err) {
       form.classList.add("failed"); msg.textContent = err.message;
+      // The refused value is not the entity's: show its own again.
+      form.querySelectorAll('[data-show="input"]').forEach(function (el) {
+        el.value = known[body.entity_id] ? known[body.entity_id].state : el.defaultValue;
+      });
     }).finally(function () { form.classList.remove("busy"); });
   });
 
