@@ -38,19 +38,19 @@ type browserStep struct {
 // test-artifacts/screenshots/ at the repository's root (git-ignored).
 //
 // Without node, npm or chromium it is skipped, unless
-// TESLAFLEET_BROWSER_TESTS=required (CI sets it where it installed them).
+// BROWSER_TESTS=required (CI sets it where it installed them).
 func TestBrowserUI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a demo and drives chromium")
 	}
-	required := os.Getenv("TESLAFLEET_BROWSER_TESTS") == "required"
+	required := os.Getenv("BROWSER_TESTS") == "required"
 	chromium := "/usr/bin/chromium"
 	for _, tool := range []string{"node", "npm", chromium} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if required {
-				t.Fatalf("%s is missing and TESLAFLEET_BROWSER_TESTS=required: %v", tool, err)
+				t.Fatalf("%s is missing and BROWSER_TESTS=required: %v", tool, err)
 			}
-			t.Skipf("%s is not installed (set TESLAFLEET_BROWSER_TESTS=required to fail instead)", tool)
+			t.Skipf("%s is not installed (set BROWSER_TESTS=required to fail instead)", tool)
 		}
 	}
 

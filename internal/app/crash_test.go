@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		err := RunServe(ctx, ServeOptions{
 			ConfigPath: os.Getenv("TESLAFLEET_TEST_CONFIG"), Listen: "127.0.0.1:0",
-			APIToken: os.Getenv("TESLAFLEET_TEST_API_TOKEN"), Env: []string{},
+			APIToken: os.Getenv("TESLAFLEET_TEST_API_TOKEN"), Env: []string{"TESLAFLEET_MQTT_ENABLED=false"},
 		}, os.Stdout)
 		stop()
 		if err != nil {

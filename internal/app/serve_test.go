@@ -75,7 +75,8 @@ func runServe(t *testing.T, cfgPath, dataDir string) (base string, stop func() (
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- RunServe(ctx, ServeOptions{ConfigPath: cfgPath, DataDir: dataDir, Listen: "127.0.0.1:0", APIToken: "test-api-token-0123"}, out)
+		done <- RunServe(ctx, ServeOptions{ConfigPath: cfgPath, DataDir: dataDir, Listen: "127.0.0.1:0", APIToken: "test-api-token-0123",
+			Env: []string{"TESLAFLEET_MQTT_ENABLED=false"}}, out) // no broker on the fixed port 1883 in tests
 	}()
 	base = "http://" + waitMatch(t, out, regexp.MustCompile(`REST API at http://(\S+)/api/`))
 	return base, func() (string, error) {
