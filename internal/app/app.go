@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -78,9 +79,14 @@ type App struct {
 	cfg      Config
 	reg      *entity.Registry
 	api      http.Handler
-	accounts []*account
 	shutdown chan struct{} // closed when Serve stops taking requests: event streams end
 	stopOnce sync.Once
+
+	mu       sync.Mutex
+	accounts []*account      // guarded by mu: AddAccount appends while serving
+	pollCtx  context.Context // Poll's, once it runs: accounts added later poll under it
+	late     sync.WaitGroup  // the schedulers of accounts added while polling
+	adding   sync.Mutex      // one AddAccount at a time
 }
 
 // account is one account's coordinators.
@@ -106,17 +112,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		a.reg.SetPrefs(cfg.Prefs)
 	}
 	for _, ac := range cfg.Accounts {
-		acct := &account{a: a, cfg: ac, coord: map[entity.Source]*poll.Coordinator{}}
-		acct.sched = poll.New(poll.Config{Fetcher: ac.Client, Sink: acct.apply, Logger: cfg.Logger})
-		sender := ac.Sender
-		if cfg.metrics != nil {
-			sender = cfg.metrics.sender(sender)
+		acct, err := a.newAccount(ctx, ac)
+		if err != nil {
+			return nil, err
 		}
-		a.reg.AddAccount(entity.Account{ID: ac.ID, Scopes: ac.Scopes, Sender: sender, Poller: poller{acct}})
 		a.accounts = append(a.accounts, acct)
-		if err := acct.setUp(ctx); err != nil {
-			return nil, fmt.Errorf("account %s: %w", ac.ID, err)
-		}
 	}
 	h, err := a.handler(a.reg, cfg)
 	if err != nil {
@@ -132,14 +132,73 @@ func (a *App) Handler() http.Handler { return a.api }
 // Registry is the app's entity registry.
 func (a *App) Registry() *entity.Registry { return a.reg }
 
-// Poll runs every account's coordinators until ctx ends.
+// newAccount sets one account's products up in the registry, with its
+// scheduler (not yet running).
+func (a *App) newAccount(ctx context.Context, ac Account) (*account, error) {
+	acct := &account{a: a, cfg: ac, coord: map[entity.Source]*poll.Coordinator{}}
+	acct.sched = poll.New(poll.Config{Fetcher: ac.Client, Sink: acct.apply, Logger: a.cfg.Logger})
+	sender := ac.Sender
+	if a.cfg.metrics != nil {
+		sender = a.cfg.metrics.sender(sender)
+	}
+	a.reg.AddAccount(entity.Account{ID: ac.ID, Scopes: ac.Scopes, Sender: sender, Poller: poller{acct}})
+	if err := acct.setUp(ctx); err != nil {
+		return nil, fmt.Errorf("account %s: %w", ac.ID, err)
+	}
+	return acct, nil
+}
+
+// accountList is the accounts now (AddAccount may add more).
+func (a *App) accountList() []*account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.accounts)
+}
+
+// AddAccount adds an account while the app runs (one signed in from the
+// web UI's setup wizard): its products become devices and entities, and
+// its coordinators poll with the others (polling on or off). An account
+// already served is left as it is; added reports whether this one was new.
+func (a *App) AddAccount(ctx context.Context, ac Account, polling bool) (added bool, err error) {
+	a.adding.Lock()
+	defer a.adding.Unlock()
+	for _, acct := range a.accountList() {
+		if acct.cfg.ID == ac.ID {
+			return false, nil
+		}
+	}
+	acct, err := a.newAccount(ctx, ac)
+	if err != nil {
+		return false, err
+	}
+	acct.sched.SetPolling(polling)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.accounts = append(a.accounts, acct)
+	if pctx := a.pollCtx; pctx != nil {
+		a.late.Go(func() {
+			if err := acct.sched.Run(pctx); err != nil {
+				a.cfg.Logger.Error("account polling ended", "account", ac.ID, "err", err)
+			}
+		})
+	}
+	return true, nil
+}
+
+// Poll runs every account's coordinators until ctx ends, those of
+// accounts added meanwhile too.
 func (a *App) Poll(ctx context.Context) error {
+	a.mu.Lock()
+	a.pollCtx = ctx
+	accounts := slices.Clone(a.accounts)
+	a.mu.Unlock()
 	var wg sync.WaitGroup
-	errs := make([]error, len(a.accounts))
-	for i, acct := range a.accounts {
+	errs := make([]error, len(accounts))
+	for i, acct := range accounts {
 		wg.Go(func() { errs[i] = acct.sched.Run(ctx) })
 	}
 	wg.Wait()
+	a.late.Wait()
 	return errors.Join(errs...)
 }
 
@@ -186,7 +245,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // SetPolling turns an account's automatic polling on or off; forced
 // refreshes (homeassistant.update_entity) still work while it is off.
 func (a *App) SetPolling(accountID string, on bool) error {
-	for _, acct := range a.accounts {
+	for _, acct := range a.accountList() {
 		if acct.cfg.ID == accountID {
 			acct.sched.SetPolling(on)
 			return nil
@@ -198,7 +257,7 @@ func (a *App) SetPolling(accountID string, on bool) error {
 // SetInterval gives one source a custom polling interval (0: the
 // integration's own).
 func (a *App) SetInterval(src entity.Source, d time.Duration) error {
-	for _, acct := range a.accounts {
+	for _, acct := range a.accountList() {
 		if c, ok := acct.coord[src]; ok {
 			c.SetInterval(d)
 			return nil

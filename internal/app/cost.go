@@ -31,7 +31,7 @@ func (a *App) costDrivers(dataPrice float64) []web.CostDriver {
 		names[d.ID] = d.Name
 	}
 	var out []web.CostDriver
-	for _, acct := range a.accounts {
+	for _, acct := range a.accountList() {
 		polling := acct.sched.Polling()
 		for _, c := range acct.coord {
 			if c.Kind() != poll.KindVehicle {

@@ -241,7 +241,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 
 func (m *metrics) collectApp(ch chan<- prometheus.Metric, a *App) {
 	polls := map[string][2]uint64{}
-	for _, acct := range a.accounts {
+	for _, acct := range a.accountList() {
 		for kind, c := range acct.sched.Counts() {
 			p := polls[string(kind)]
 			polls[string(kind)] = [2]uint64{p[0] + c.Polls, p[1] + c.Errors}

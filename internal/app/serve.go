@@ -117,6 +117,7 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		return err
 	}
 	doctor := &doctorRoute{cfg: cfg, fc: fc}
+	wiz := newWizard(st, cfg, fc, "")
 	a, err := New(ctx, Config{
 		Accounts: running, Units: units, Interval: cfg.Polling.Interval,
 		Prefs: p.entityPrefs(), OnPref: p.onPref, OnSnapshot: p.onSnapshot, LastData: p.lastVehicleData,
@@ -124,10 +125,25 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		Extra:      metrics.routes(map[string]http.Handler{"GET /api/teslafleet/doctor": doctor}),
 		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir, metrics: metrics,
-		Setup: newWizard(st, cfg, fc, ""),
+		Setup: wiz,
 	})
 	if err != nil {
 		return err
+	}
+	// An account signed in from the web UI is served at once.
+	wiz.serveAccount = func(ctx context.Context, sa store.Account) (string, error) {
+		ra, err := resumeAccount(ctx, fc, sa, st, p, key, cfg.Tesla.Domain)
+		if err != nil {
+			return "", err
+		}
+		on, err := st.Polling(ctx, sa.ID)
+		if err != nil {
+			return "", err
+		}
+		if _, err := a.AddAccount(ctx, ra, on && cfg.Polling.Enabled); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%d vehicles and %d energy sites added to the dashboard", len(ra.Products.Vehicles()), len(ra.Products.EnergySites())), nil
 	}
 	doctor.accounts = doctorAccounts(running, accounts)
 	for _, acct := range running {

@@ -69,14 +69,14 @@ func simBrowser(srv *sim.Server) func(string) error { return simBrowserAs(srv, D
 
 // runServe starts serve and returns its API's base URL and a stop function
 // that returns serve's error and output.
-func runServe(t *testing.T, cfgPath, dataDir string) (base string, stop func() (string, error)) {
+func runServe(t *testing.T, cfgPath, dataDir string, env ...string) (base string, stop func() (string, error)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- RunServe(ctx, ServeOptions{ConfigPath: cfgPath, DataDir: dataDir, Listen: "127.0.0.1:0", APIToken: "test-api-token-0123",
-			Env: []string{"TESLAFLEET_MQTT_ENABLED=false"}}, out) // no broker on the fixed port 1883 in tests
+			Env: append([]string{"TESLAFLEET_MQTT_ENABLED=false"}, env...)}, out) // no broker on the fixed port 1883 in tests
 	}()
 	base = "http://" + waitMatch(t, out, regexp.MustCompile(`REST API at http://(\S+)/api/`))
 	return base, func() (string, error) {

@@ -120,7 +120,7 @@ func (a *account) loginRequired(needed bool) {
 // ReloginNeeded lists the accounts whose refresh token Tesla refused.
 func (a *App) ReloginNeeded() []string {
 	var out []string
-	for _, acct := range a.accounts {
+	for _, acct := range a.accountList() {
 		acct.mu.Lock()
 		if acct.relogin {
 			out = append(out, acct.cfg.ID)

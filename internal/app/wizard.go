@@ -40,6 +40,10 @@ type wizard struct {
 	latest  string                   // the state of the latest sign-in started
 	login   *ui.Step                 // the last sign-in's outcome
 	qr      template.HTML
+
+	// serveAccount, when set, serves a newly signed-in account at once
+	// (serve sets it): it says what it added.
+	serveAccount func(ctx context.Context, acct store.Account) (string, error)
 }
 
 // pendingSignIn is a sign-in waiting for its callback.
@@ -343,9 +347,20 @@ func (w *wizard) Finish(ctx context.Context, q url.Values) error {
 	}
 	s := ui.Step{Status: ui.StepDone,
 		Detail: fmt.Sprintf("Signed in just now as %s (region %s). %sstarts polling an account it did not have.", acct.ID, acct.Region, restartFor)}
+	known := false
 	for _, a := range before {
 		if a.ID == acct.ID {
+			known = true
 			s.Detail = fmt.Sprintf("Signed in again as %s (region %s): the new token is kept.", acct.ID, acct.Region)
+		}
+	}
+	if !known && w.serveAccount != nil {
+		what, err := w.serveAccount(ctx, acct)
+		if err != nil {
+			s.Status, s.Detail = ui.StepWarning, fmt.Sprintf("Signed in just now as %s (region %s), but it is not served yet: %v.", acct.ID, acct.Region, err)
+			s.Fix = "Restart teslafleet serve; it resumes every signed-in account."
+		} else {
+			s.Detail = fmt.Sprintf("Signed in just now as %s (region %s): %s.", acct.ID, acct.Region, what)
 		}
 	}
 	for _, m := range setup.MissingScopes(acct.Scopes) {
