@@ -48,10 +48,11 @@ type wsHandler struct {
 	log    *slog.Logger
 	config func() haConfigDict
 
-	queue        int           // outgoing messages queued per connection before it is dropped
-	changes      int           // registry changes buffered per connection before it is dropped
-	writeTimeout time.Duration // a write that blocks longer drops the connection
-	authTimeout  time.Duration // time to send the auth message
+	queue        int             // outgoing messages queued per connection before it is dropped
+	changes      int             // registry changes buffered per connection before it is dropped
+	writeTimeout time.Duration   // a write that blocks longer drops the connection
+	authTimeout  time.Duration   // time to send the auth message
+	shutdown     <-chan struct{} // closed when the server shuts down: connections end with "going away"
 }
 
 // websocket is the handler of GET /api/websocket, checking tokens as the
@@ -59,6 +60,7 @@ type wsHandler struct {
 func (s *server) websocket() http.Handler {
 	h := newWSHandler(s.reg, s.validToken, s.log)
 	h.config = func() haConfigDict { return haConfig(s.reg, s.siteOf()) }
+	h.shutdown = s.opts.Shutdown
 	return h
 }
 
@@ -92,6 +94,18 @@ func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(wsReadLimit)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
 	defer cancel()
+	if h.shutdown != nil {
+		// http.Server.Shutdown does not end hijacked connections: say
+		// goodbye as a server going away, then end it.
+		go func() {
+			select {
+			case <-h.shutdown:
+				c.Close(websocket.StatusGoingAway, "teslafleet is shutting down")
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
 	if !h.authenticate(ctx, c, r.RemoteAddr) {
 		return
 	}

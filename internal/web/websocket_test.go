@@ -446,3 +446,24 @@ func TestCompressedStates(t *testing.T) {
 		t.Errorf("removal %s", b)
 	}
 }
+
+// When the server shuts down, a connected client is told the server is
+// going away (close code 1001) instead of being left hanging.
+func TestWebSocketShutdown(t *testing.T) {
+	f := newWSFixture(t)
+	shutdown := make(chan struct{})
+	h, err := New(Options{Registry: f.reg, Tokens: []string{token}, Shutdown: shutdown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	w := authed(t, wsURL(srv))
+	close(shutdown)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _, err = w.c.Read(ctx)
+	if got := websocket.CloseStatus(err); got != websocket.StatusGoingAway {
+		t.Fatalf("after shutdown the client read %v (close status %d), want going away (1001)", err, got)
+	}
+}
