@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/teslafleet/teslafleet/internal/config"
@@ -101,13 +103,24 @@ func printChecks(out io.Writer, checks []setup.Check, asJSON bool) error {
 
 // doctorRoute is GET /api/teslafleet/doctor on a running serve.
 type doctorRoute struct {
-	cfg      config.Config
-	fc       fleet.Config
-	accounts []setup.DoctorAccount
+	cfg config.Config
+	fc  fleet.Config
+
+	mu       sync.Mutex
+	accounts []setup.DoctorAccount // the served accounts (serve adds one signed in from the web UI)
+}
+
+func (d *doctorRoute) add(a ...setup.DoctorAccount) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.accounts = append(d.accounts, a...)
 }
 
 func (d *doctorRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	checks := setup.Doctor(r.Context(), doctorInput(d.cfg, d.fc, d.accounts))
+	d.mu.Lock()
+	accounts := slices.Clone(d.accounts)
+	d.mu.Unlock()
+	checks := setup.Doctor(r.Context(), doctorInput(d.cfg, d.fc, accounts))
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"ok": !setup.Failed(checks), "checks": checks})
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -61,6 +62,18 @@ func TestServeAddsAnAccountSignedInFromTheUI(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the new account is not polled: %d data requests, as after the first refresh", first)
 		}
+	}
+	// The doctor checks it too.
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/teslafleet/doctor", nil)
+	req.Header.Set("Authorization", "Bearer test-api-token-0123")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(doc), `"name":"vehicle `+vin+` (`) {
+		t.Errorf("the doctor does not check the new account's car:\n%s", doc)
 	}
 	// Signing in again does not add it twice.
 	page = signInThroughUI(t, b)

@@ -140,12 +140,16 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		if err != nil {
 			return "", err
 		}
-		if _, err := a.AddAccount(ctx, ra, on && cfg.Polling.Enabled); err != nil {
+		added, err := a.AddAccount(ctx, ra, on && cfg.Polling.Enabled)
+		if err != nil {
 			return "", err
+		}
+		if added {
+			doctor.add(doctorAccounts([]Account{ra}, []store.Account{sa})[0])
 		}
 		return fmt.Sprintf("%d vehicles and %d energy sites added to the dashboard", len(ra.Products.Vehicles()), len(ra.Products.EnergySites())), nil
 	}
-	doctor.accounts = doctorAccounts(running, accounts)
+	doctor.add(doctorAccounts(running, accounts)...)
 	for _, acct := range running {
 		on, err := st.Polling(ctx, acct.ID)
 		if err != nil {
