@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"sync"
 	"time"
@@ -65,6 +66,9 @@ type Config struct {
 	UISessions ui.SessionStore
 	// Setup, when set, is the web UI's setup wizard.
 	Setup ui.Setup
+	// TrustedProxies are the reverse proxies whose forwarded headers name
+	// the client and its scheme.
+	TrustedProxies []netip.Prefix
 	// TimeZone and ConfigDir are shown by GET /api/config.
 	TimeZone, ConfigDir string
 

@@ -45,7 +45,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	if cfg.Cost != nil {
 		cfg.Cost = costWithDrivers{Cost: cfg.Cost, a: a}
 	}
-	gate, err := web.NewGate(web.GateOptions{Tokens: cfg.APITokens, Store: cfg.TokenStore})
+	gate, err := web.NewGate(web.GateOptions{Tokens: cfg.APITokens, Store: cfg.TokenStore, TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return nil, err
 	}

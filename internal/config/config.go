@@ -15,13 +15,17 @@ type Config struct {
 	DataDir   string   `yaml:"data_dir"`   // SQLite database, keys, …
 	Listen    string   `yaml:"listen"`     // host:port of the web UI and REST API
 	APITokens []Secret `yaml:"api_tokens"` // bearer tokens of the REST API; env: comma-separated
-	Units     Units    `yaml:"units"`
-	Log       Log      `yaml:"log"`
-	Tesla     Tesla    `yaml:"tesla"`
-	Polling   Polling  `yaml:"polling"`
-	History   History  `yaml:"history"`
-	Hosting   Hosting  `yaml:"hosting"`
-	MQTT      MQTT     `yaml:"mqtt"`
+	// TrustedProxies are the reverse proxies (addresses or CIDR prefixes)
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed; env:
+	// comma-separated.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	Units          Units    `yaml:"units"`
+	Log            Log      `yaml:"log"`
+	Tesla          Tesla    `yaml:"tesla"`
+	Polling        Polling  `yaml:"polling"`
+	History        History  `yaml:"history"`
+	Hosting        Hosting  `yaml:"hosting"`
+	MQTT           MQTT     `yaml:"mqtt"`
 }
 
 // Units are the units states are shown in.
@@ -174,9 +178,9 @@ func Default() Config {
 	return Config{
 		DataDir:   defaultDataDir(),
 		Listen:    "127.0.0.1:8080",
-		APITokens: []Secret{},
-		Units:     UnitsMetric,
-		Log:       Log{Level: LevelInfo, Format: LogText},
+		APITokens: []Secret{}, TrustedProxies: []string{},
+		Units: UnitsMetric,
+		Log:   Log{Level: LevelInfo, Format: LogText},
 		Tesla: Tesla{
 			RedirectURL: "http://localhost:8765/callback",
 			Auth: PerRegion[AuthEndpoints]{

@@ -165,7 +165,7 @@ func TestScalarForms(t *testing.T) {
 
 func TestEveryKeyHasAVariable(t *testing.T) {
 	keys := Keys()
-	if len(keys) != 37 {
+	if len(keys) != 38 {
 		t.Errorf("%d keys: %v", len(keys), keys)
 	}
 	for _, k := range keys {
@@ -438,5 +438,45 @@ func TestClientVariablesIgnored(t *testing.T) {
 	env := []string{EnvServer + "=http://127.0.0.1:8080", EnvToken + "=some-token", "TESLAFLEET_DATA_DIR=" + t.TempDir()}
 	if _, err := Load("", env); err != nil {
 		t.Fatalf("Load with the client variables: %v", err)
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	cases := []struct {
+		name, in string
+		want     string // the parsed prefix, or "" when refused
+	}{
+		{"IPv4 address", "10.0.0.1", "10.0.0.1/32"},
+		{"IPv4 prefix", "10.1.2.3/8", "10.0.0.0/8"},
+		{"IPv6 address", "::1", "::1/128"},
+		{"mapped IPv4", "::ffff:127.0.0.1", "127.0.0.1/32"},
+		{"host name", "proxy.lan", ""},
+		{"bad prefix", "10.0.0.0/33", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := ParseProxy(c.in)
+			if c.want == "" {
+				if err == nil {
+					t.Fatalf("ParseProxy(%q) = %v, want an error", c.in, p)
+				}
+				cfg := Default()
+				cfg.TrustedProxies = []string{c.in}
+				if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "trusted_proxies[0]") {
+					t.Fatalf("Validate: %v, want a trusted_proxies[0] error", err)
+				}
+				return
+			}
+			if err != nil || p.String() != c.want {
+				t.Fatalf("ParseProxy(%q) = %v, %v; want %s", c.in, p, err, c.want)
+			}
+		})
+	}
+	c, err := Load(writeFile(t, "trusted_proxies: [127.0.0.1, 10.0.0.0/8]\n"), []string{"TESLAFLEET_TRUSTED_PROXIES=192.168.1.1,fd00::/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.Proxies()); got != "[192.168.1.1/32 fd00::/8]" {
+		t.Errorf("the environment's proxies: %s", got)
 	}
 }

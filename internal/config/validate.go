@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -39,6 +40,14 @@ func (c Config) checks() []check {
 	}
 	for i, tok := range c.APITokens {
 		cs = append(cs, check{fmt.Sprintf("api_tokens[%d]", i), func() string { return checkToken(tok) }})
+	}
+	for i, p := range c.TrustedProxies {
+		cs = append(cs, check{fmt.Sprintf("trusted_proxies[%d]", i), func() string {
+			if _, err := ParseProxy(p); err != nil {
+				return fmt.Sprintf("%q is not an IP address or CIDR prefix (10.0.0.1, 10.0.0.0/8, ::1)", p)
+			}
+			return ""
+		}})
 	}
 	cs = append(cs,
 		check{"units", func() string {
@@ -277,4 +286,30 @@ func checkDomain(d string) string {
 		return ""
 	}
 	return fmt.Sprintf("invalid domain %q (want a host name such as example.com, without https:// or a path)", d)
+}
+
+// ParseProxy reads a trusted proxy: an address (one host) or a CIDR prefix.
+func ParseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+// Proxies are the trusted proxies, parsed (Validate has checked them).
+func (c Config) Proxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.TrustedProxies {
+		if p, err := ParseProxy(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
 }

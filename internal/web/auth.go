@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -35,11 +36,12 @@ type SessionAuth interface {
 // until the window ends. Home Assistant bans such addresses; a window that
 // expires keeps a mistyped token from locking a user out for good.
 type Gate struct {
-	tokens [][]byte
-	store  TokenValidator
-	limit  int
-	window time.Duration
-	now    func() time.Time
+	tokens  [][]byte
+	store   TokenValidator
+	limit   int
+	window  time.Duration
+	now     func() time.Time
+	proxies []netip.Prefix
 
 	mu       sync.Mutex
 	failures map[string]*failures
@@ -60,6 +62,9 @@ type GateOptions struct {
 	Failures int           // failed attempts per address and window before 429 (default 10)
 	Window   time.Duration // default one minute
 	Now      func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see ClientAddr).
+	TrustedProxies []netip.Prefix
 }
 
 // NewGate returns a gate over the configured and stored tokens.
@@ -83,14 +88,15 @@ func NewGate(o GateOptions) (*Gate, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Gate{tokens: tokens, store: o.Store, limit: o.Failures, window: o.Window, now: o.Now, failures: map[string]*failures{}}, nil
+	return &Gate{tokens: tokens, store: o.Store, limit: o.Failures, window: o.Window, now: o.Now,
+		proxies: o.TrustedProxies, failures: map[string]*failures{}}, nil
 }
 
 // Check reports whether secret is good by ok, counting a failure against
 // the request's address; an address over its limit is refused without
 // calling ok (blocked is then true).
 func (a *Gate) Check(r *http.Request, ok func() bool) (good, blocked bool) {
-	addr := clientAddr(r)
+	addr := a.ClientAddr(r)
 	if a.blocked(addr) {
 		return false, true
 	}
@@ -114,7 +120,7 @@ func (a *Gate) wrap(next http.Handler, sessions SessionAuth) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addr := clientAddr(r)
+		addr := a.ClientAddr(r)
 		if a.blocked(addr) {
 			message(w, http.StatusTooManyRequests, "Too many failed authentications")
 			return
@@ -182,9 +188,52 @@ func (a *Gate) fail(addr string) {
 	f.n++
 }
 
-// clientAddr is the request's peer address without its port. Forwarded
-// headers are not trusted: behind a proxy, every client shares its address.
-func clientAddr(r *http.Request) string {
+// ClientAddr is the request's client: its peer's address, or — when the
+// peer is a trusted proxy — the nearest address in X-Forwarded-For that is
+// not a trusted proxy (each proxy appends the address it saw, so the
+// entries left of an untrusted one may be forged and are not read). With
+// no trusted proxies, forwarded headers are ignored.
+func (a *Gate) ClientAddr(r *http.Request) string {
+	peer := peerAddr(r)
+	if !a.trusted(peer) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if _, err := netip.ParseAddr(hop); err != nil {
+			return peer // a malformed chain: fall back to the proxy
+		}
+		if !a.trusted(hop) {
+			return hop
+		}
+	}
+	return peer
+}
+
+// ViaTrustedProxy reports whether the request came through a trusted
+// proxy, whose X-Forwarded-Proto may then be believed.
+func (a *Gate) ViaTrustedProxy(r *http.Request) bool { return a.trusted(peerAddr(r)) }
+
+func (a *Gate) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range a.proxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// peerAddr is the request's peer address without its port.
+func peerAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr

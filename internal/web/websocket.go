@@ -53,6 +53,7 @@ type wsHandler struct {
 	writeTimeout time.Duration   // a write that blocks longer drops the connection
 	authTimeout  time.Duration   // time to send the auth message
 	shutdown     <-chan struct{} // closed when the server shuts down: connections end with "going away"
+	gate         *Gate           // when set, failed auth messages count against the client's address
 }
 
 // websocket is the handler of GET /api/websocket, checking tokens as the
@@ -61,6 +62,7 @@ func (s *server) websocket() http.Handler {
 	h := newWSHandler(s.reg, s.validToken, s.log)
 	h.config = func() haConfigDict { return haConfig(s.reg, s.siteOf()) }
 	h.shutdown = s.opts.Shutdown
+	h.gate = s.auth
 	return h
 }
 
@@ -83,6 +85,15 @@ func newWSHandler(reg *entity.Registry, valid func(string) bool, log *slog.Logge
 }
 
 func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	addr := r.RemoteAddr
+	if h.gate != nil {
+		// An address over its limit of failed authentications (REST's and
+		// these together) is refused before the upgrade.
+		if addr = h.gate.ClientAddr(r); h.gate.blocked(addr) {
+			message(w, http.StatusTooManyRequests, "Too many failed authentications")
+			return
+		}
+	}
 	// The token, not the origin, protects the API (Home Assistant checks
 	// no origin either).
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
@@ -106,7 +117,7 @@ func (h *wsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}()
 	}
-	if !h.authenticate(ctx, c, r.RemoteAddr) {
+	if !h.authenticate(ctx, c, addr) {
 		return
 	}
 	conn := &wsConn{h: h, c: c, ctx: ctx, cancel: cancel, out: make(chan []byte, h.queue), subs: map[int64]*wsSub{}}
@@ -148,6 +159,9 @@ func (h *wsHandler) authenticate(ctx context.Context, c *websocket.Conn, remote 
 	}
 	if !h.valid(*msg.AccessToken) {
 		h.log.Warn("web: websocket authentication failed", "remote", remote)
+		if h.gate != nil {
+			h.gate.fail(remote)
+		}
 		_ = write(authMessage{Type: "auth_invalid", Message: msgInvalidAuth})
 		c.Close(websocket.StatusNormalClosure, "")
 		return false

@@ -241,17 +241,23 @@ func (u *UI) logout(w http.ResponseWriter, r *http.Request, s Session) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// cookie is one of the UI's cookies: HTTP-only, SameSite=Lax, Secure on
-// TLS (or when configured); a negative ttl deletes it.
+// cookie is one of the UI's cookies: HTTP-only, SameSite=Lax, Secure over
+// HTTPS (see https); a negative ttl deletes it.
 func (u *UI) cookie(r *http.Request, name, value string, ttl time.Duration) *http.Cookie {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: u.o.Secure || r.TLS != nil}
+		Secure: u.https(r)}
 	if ttl < 0 {
 		c.MaxAge = -1
 	} else {
 		c.MaxAge = int(ttl / time.Second)
 	}
 	return c
+}
+
+// https reports whether the browser reached this site over HTTPS: TLS
+// here, a trusted proxy's X-Forwarded-Proto, or the configuration says so.
+func (u *UI) https(r *http.Request) bool {
+	return u.o.Secure || r.TLS != nil || u.o.Gate.ViaTrustedProxy(r) && r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
 // localPath keeps a redirect target on this site ("/" otherwise).

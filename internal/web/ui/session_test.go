@@ -2,11 +2,14 @@ package ui
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/teslafleet/teslafleet/internal/web"
 )
 
 // A browser that is not signed in is sent to the sign-in page, which
@@ -163,4 +166,38 @@ func sessionCookieOf(t *testing.T, h http.Header) *http.Cookie {
 	}
 	t.Fatal("no session cookie set")
 	return nil
+}
+
+// Behind a trusted proxy that says the browser used HTTPS, the session
+// cookie is Secure; the same header from anyone else changes nothing.
+func TestSecureBehindTrustedProxy(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		trusted bool
+		secure  bool
+	}{{"trusted proxy", true, true}, {"untrusted peer", false, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, func(o *Options) {
+				var proxies []netip.Prefix
+				if c.trusted {
+					proxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+				}
+				g, err := web.NewGate(web.GateOptions{Tokens: []string{apiToken}, TrustedProxies: proxies})
+				if err != nil {
+					t.Fatal(err)
+				}
+				o.Gate = g
+			})
+			b := s.browser(t)
+			login := b.get("/login")
+			a := b.do(http.MethodPost, "/login", url.Values{"csrf": {formCSRF(t, login.body)}, "secret": {apiToken}},
+				map[string]string{"X-Forwarded-Proto": "https"})
+			if a.status != http.StatusSeeOther {
+				t.Fatalf("sign in: %d", a.status)
+			}
+			if got := sessionCookieOf(t, a.header).Secure; got != c.secure {
+				t.Errorf("Secure = %v, want %v", got, c.secure)
+			}
+		})
+	}
 }

@@ -160,7 +160,7 @@ func (u *UI) authCallback(w http.ResponseWriter, r *http.Request, s Session) {
 // origin is this site's scheme and host as the browser reached it.
 func (u *UI) origin(r *http.Request) string {
 	scheme := "http"
-	if r.TLS != nil || u.o.Secure {
+	if u.https(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

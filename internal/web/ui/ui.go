@@ -30,8 +30,9 @@ type Options struct {
 	Cost     web.Cost    // nil: no cost page
 	Setup    Setup       // nil: no setup wizard
 	Logger   *slog.Logger
-	// Secure marks the session cookie Secure even on plain HTTP (behind
-	// a TLS proxy); it always is on TLS.
+	// Secure marks the cookies Secure even on plain HTTP (behind a TLS
+	// proxy that is not among the gate's trusted proxies); they always are
+	// on TLS and behind a trusted proxy that says X-Forwarded-Proto: https.
 	Secure     bool
 	SessionTTL time.Duration  // default 14 days
 	Location   *time.Location // for times shown (default the local zone)
