@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/testfixture"
 )
 
 // browserSteps are the scenarios of testdata/browser/ui.mjs, in its order;
@@ -45,40 +47,20 @@ func TestBrowserUI(t *testing.T) {
 	}
 	required := os.Getenv("BROWSER_TESTS") == "required"
 	chromium := "/usr/bin/chromium"
-	for _, tool := range []string{"node", "npm", chromium} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if required {
-				t.Fatalf("%s is missing and BROWSER_TESTS=required: %v", tool, err)
-			}
-			t.Skipf("%s is not installed (set BROWSER_TESTS=required to fail instead)", tool)
+	if _, err := os.Stat(chromium); err != nil {
+		if required {
+			t.Fatalf("%s is missing and BROWSER_TESTS=required: %v", chromium, err)
 		}
+		t.Skipf("%s is not installed (set BROWSER_TESTS=required to fail instead)", chromium)
 	}
-
-	dir := t.TempDir()
-	for _, name := range []string{"package.json", "package-lock.json", "ui.mjs"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "browser", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testfixture.NPMProject(t, filepath.Join("testdata", "browser"), required, "ui.mjs")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	start := time.Now()
-	npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
-	npm.Dir = dir
-	npm.Env = append(os.Environ(), "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
-	if b, err := npm.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, b)
-	}
-	t.Logf("npm ci: %v", time.Since(start).Round(time.Millisecond))
 
 	base, simURL := startBrowserDemo(t, filepath.Join(dir, "data"))
 	shots := screenshotDir(t)
 
-	start = time.Now()
+	start := time.Now()
 	tmp := filepath.Join(dir, "tmp") // chromium's fresh profile goes here
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)

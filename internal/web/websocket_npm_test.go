@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/teslafleet/teslafleet/internal/testfixture"
 )
 
 // Home Assistant's own JavaScript client (home-assistant-js-websocket, from
@@ -20,28 +21,9 @@ func TestWebSocketJSClient(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs npm and node")
 	}
-	for _, tool := range []string{"node", "npm"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"package.json", "package-lock.json", "client.mjs"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "wsclient", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testfixture.NPMProject(t, filepath.Join("testdata", "wsclient"), false, "client.mjs")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	npm := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
-	npm.Dir = dir
-	if b, err := npm.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci: %v\n%s", err, b)
-	}
 
 	f := newWSFixture(t)
 	srv := f.serve(t)
