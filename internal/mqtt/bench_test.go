@@ -103,6 +103,7 @@ func (c *countClient) Publish(context.Context, string, []byte, bool) error {
 	return nil
 }
 func (c *countClient) Subscribe(context.Context, string, func(string, []byte)) error { return nil }
+func (c *countClient) Unsubscribe(context.Context, string) error                     { return nil }
 func (c *countClient) Stop()                                                         {}
 
 // The exporter's cost per state change: one vehicle's battery level

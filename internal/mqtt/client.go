@@ -24,6 +24,8 @@ type Client interface {
 	Publish(ctx context.Context, topic string, payload []byte, retain bool) error
 	// Subscribe delivers the messages of filter to fn (call it from up).
 	Subscribe(ctx context.Context, filter string, fn func(topic string, payload []byte)) error
+	// Unsubscribe ends a subscription.
+	Unsubscribe(ctx context.Context, filter string) error
 	// Stop publishes nothing more and disconnects (the will is not sent;
 	// the caller publishes its own offline first).
 	Stop()
@@ -148,6 +150,10 @@ func (p *pahoClient) Publish(ctx context.Context, topic string, payload []byte, 
 func (p *pahoClient) Subscribe(ctx context.Context, filter string, fn func(topic string, payload []byte)) error {
 	t := p.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { fn(m.Topic(), m.Payload()) })
 	return wait(ctx, t)
+}
+
+func (p *pahoClient) Unsubscribe(ctx context.Context, filter string) error {
+	return wait(ctx, p.c.Unsubscribe(filter))
 }
 
 func (p *pahoClient) Stop() {

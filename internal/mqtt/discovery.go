@@ -138,7 +138,7 @@ func (d describer) common(s subject, uniqueID, entityID, name string) map[string
 		"unique_id":             uniqueID,
 		"default_entity_id":     entityID,
 		"device":                d.device(s.dev),
-		"origin":                map[string]any{"name": "teslafleet", "sw_version": d.version, "support_url": "https://github.com/teslafleet/teslafleet"},
+		"origin":                map[string]any{"name": originName, "sw_version": d.version, "support_url": "https://github.com/teslafleet/teslafleet"},
 		"json_attributes_topic": root + "/attributes",
 		"availability_mode":     "all",
 		"availability": []map[string]any{
@@ -306,3 +306,7 @@ func copyAttrs(p map[string]any, a entity.Attrs, keys ...string) {
 		}
 	}
 }
+
+// originName names teslafleet as the origin of its discovery configs (the
+// sweep recognises its own by it).
+const originName = "teslafleet"

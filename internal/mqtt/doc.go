@@ -39,6 +39,7 @@
 //
 // topics.go names topics; discovery.go builds the discovery configs (one
 // function per component); commands.go maps command payloads to services;
-// backlog.go is the bounded queue; exporter.go runs it; client.go and
-// broker.go are the network.
+// backlog.go is the bounded queue; exporter.go runs it; sweep.go empties,
+// after each connect, the retained configs of entities that are gone;
+// client.go and broker.go are the network.
 package mqtt

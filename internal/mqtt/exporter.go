@@ -39,6 +39,10 @@ type Options struct {
 	Backlog int
 	Version string // the origin's sw_version in discovery configs
 	Logger  *slog.Logger
+	// SweepWindow is how long after each connect the retained discovery
+	// configs are read, to clear teslafleet's that no entity has any more
+	// (default 5 s).
+	SweepWindow time.Duration
 }
 
 // Stats are the exporter's counters (for metrics).
@@ -87,6 +91,9 @@ func New(o Options) (*Exporter, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.SweepWindow <= 0 {
+		o.SweepWindow = 5 * time.Second
 	}
 	return &Exporter{
 		o: o, log: o.Logger, wake: make(chan struct{}, 1),
@@ -167,6 +174,7 @@ func (e *Exporter) up(ctx context.Context) {
 	e.log.Info("mqtt: connected; publishing every entity")
 	e.republish()
 	e.signal()
+	e.sweep(ctx)
 }
 
 func (e *Exporter) down(err error) {

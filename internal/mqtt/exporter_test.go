@@ -47,6 +47,7 @@ type fakeClient struct {
 	down      func(error)
 	connected bool
 	got       []message
+	subs      map[string]func(string, []byte)
 }
 
 func (c *fakeClient) Start(_ context.Context, up func(), down func(error)) error {
@@ -62,8 +63,35 @@ func (c *fakeClient) Publish(_ context.Context, topic string, payload []byte, re
 	c.got = append(c.got, message{topic, payload, retain})
 	return nil
 }
-func (c *fakeClient) Subscribe(context.Context, string, func(string, []byte)) error { return nil }
-func (c *fakeClient) Stop()                                                         {}
+func (c *fakeClient) Subscribe(_ context.Context, filter string, fn func(string, []byte)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.subs == nil {
+		c.subs = map[string]func(string, []byte){}
+	}
+	c.subs[filter] = fn
+	return nil
+}
+func (c *fakeClient) Unsubscribe(_ context.Context, filter string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.subs, filter)
+	return nil
+}
+func (c *fakeClient) Stop() {}
+
+// deliver hands a message to the subscription of filter, as the broker
+// would (false when there is none).
+func (c *fakeClient) deliver(filter, topic string, payload []byte) bool {
+	c.mu.Lock()
+	fn := c.subs[filter]
+	c.mu.Unlock()
+	if fn == nil {
+		return false
+	}
+	fn(topic, payload)
+	return true
+}
 func (c *fakeClient) set(on bool) {
 	c.mu.Lock()
 	c.connected = on

@@ -30,6 +30,9 @@ func (t Topics) Config(component, uniqueID string) string {
 	return t.Discovery + "/" + component + "/" + topicSafe(uniqueID) + "/config"
 }
 
+// ConfigFilter matches every discovery config (teslafleet's and others').
+func (t Topics) ConfigFilter() string { return t.Discovery + "/+/+/config" }
+
 // CommandFilters are the subscriptions that take commands:
 // <base>/<device>/<key>/set and <base>/<device>/<key>/<part>/set.
 func (t Topics) CommandFilters() []string {
