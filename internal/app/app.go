@@ -15,6 +15,7 @@ import (
 	"github.com/teslafleet/teslafleet/internal/entity"
 	"github.com/teslafleet/teslafleet/internal/fleet"
 	"github.com/teslafleet/teslafleet/internal/poll"
+	"github.com/teslafleet/teslafleet/internal/store"
 	"github.com/teslafleet/teslafleet/internal/web"
 	"github.com/teslafleet/teslafleet/internal/web/ui"
 )
@@ -66,6 +67,11 @@ type Config struct {
 	UISessions ui.SessionStore
 	// Setup, when set, is the web UI's setup wizard.
 	Setup ui.Setup
+	// PollingStore, when set, keeps the accounts' polling switches the
+	// web UI's cost page flips (with PollingEnabled, the configuration's
+	// polling.enabled).
+	PollingStore   *store.Store
+	PollingEnabled bool
 	// TrustedProxies are the reverse proxies whose forwarded headers name
 	// the client and its scheme.
 	TrustedProxies []netip.Prefix

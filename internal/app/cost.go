@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sort"
 
+	"github.com/teslafleet/teslafleet/internal/entity"
 	"github.com/teslafleet/teslafleet/internal/poll"
+	"github.com/teslafleet/teslafleet/internal/store"
 	"github.com/teslafleet/teslafleet/internal/web"
 )
 
@@ -52,4 +55,22 @@ func (a *App) costDrivers(dataPrice float64) []web.CostDriver {
 		return out[i].Device < out[j].Device
 	})
 	return out
+}
+
+// pollingSwitch is the web UI's polling switch of an account: kept in the
+// store (serve resumes it) and applied at once; with polling turned off in
+// the configuration, an account's switch is kept but polls nothing.
+type pollingSwitch struct {
+	a       *App
+	st      *store.Store
+	enabled bool // the configuration's polling.enabled
+}
+
+func (p pollingSwitch) SetPolling(ctx context.Context, accountID string, on bool) error {
+	if err := p.st.SetPolling(ctx, accountID, on); errors.Is(err, store.ErrNotFound) {
+		return &entity.Error{Kind: entity.KindBadRequest, Message: "No account " + accountID + "."}
+	} else if err != nil {
+		return err
+	}
+	return p.a.SetPolling(accountID, on && p.enabled)
 }

@@ -166,9 +166,15 @@ func RunDemo(ctx context.Context, o DemoOptions, out io.Writer) error {
 		APITokens: []string{o.APIToken}, Logger: o.Logger,
 		TokenStore: newAPITokenStore(st, o.Logger), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: dataDir, Extra: metrics.routes(nil), metrics: metrics,
-		Setup: demoWizard(st, dataDir, cfg, keys, keyURL),
+		Setup: demoWizard(st, dataDir, cfg, keys, keyURL), PollingStore: st, PollingEnabled: true,
 	})
 	if err != nil {
+		return err
+	}
+	// A polling switch turned off in an earlier run (--data) stays off.
+	if on, err := st.Polling(ctx, claims.Subject); err != nil {
+		return err
+	} else if err := a.SetPolling(claims.Subject, on); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", o.Listen)

@@ -125,7 +125,7 @@ func RunServe(ctx context.Context, o ServeOptions, out io.Writer) error {
 		Extra:      metrics.routes(map[string]http.Handler{"GET /api/teslafleet/doctor": doctor}),
 		TokenStore: newAPITokenStore(st, log), History: historyReader{st}, Cost: costReader{ledger: ledger},
 		UISessions: uiSessions{st}, ConfigDir: cfg.DataDir, metrics: metrics,
-		Setup: wiz, TrustedProxies: cfg.Proxies(),
+		Setup: wiz, TrustedProxies: cfg.Proxies(), PollingStore: st, PollingEnabled: cfg.Polling.Enabled,
 	})
 	if err != nil {
 		return err

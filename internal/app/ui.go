@@ -51,9 +51,13 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	}
 	var pages *ui.UI
 	if cfg.UISessions != nil {
+		var polling ui.Polling
+		if cfg.PollingStore != nil {
+			polling = pollingSwitch{a: a, st: cfg.PollingStore, enabled: cfg.PollingEnabled}
+		}
 		pages, err = ui.New(ui.Options{
 			Registry: reg, Gate: gate, Sessions: cfg.UISessions, History: cfg.History, Cost: cfg.Cost,
-			Logger: cfg.Logger, Setup: cfg.Setup,
+			Polling: polling, Logger: cfg.Logger, Setup: cfg.Setup,
 		})
 		if err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"sort"
 	"time"
@@ -20,6 +21,22 @@ type costView struct {
 	CreditShare float64
 	Over        bool // the projection passes the credit
 	Accounts    int
+	Polling     []accountPolling // each account's polling switch
+	CanSwitch   bool             // the switches work (Options.Polling)
+}
+
+// accountPolling is one account's polling switch on the cost page.
+type accountPolling struct {
+	Account  string
+	Vehicles []string
+	On       bool
+}
+
+// Polling switches an account's automatic polling (Home Assistant's
+// "Enable polling for updates"): off, nothing is read but what a forced
+// refresh (homeassistant.update_entity) asks for. The switch is kept.
+type Polling interface {
+	SetPolling(ctx context.Context, accountID string, on bool) error
 }
 
 // costLine is one row: a category's or a device's units and dollars.
@@ -98,10 +115,35 @@ func (u *UI) cost(w http.ResponseWriter, r *http.Request, s Session) {
 		}
 		v.Drivers = append(v.Drivers, dl)
 	}
+	v.CanSwitch = u.o.Polling != nil
+	byAccount := map[string]int{}
+	for _, d := range v.Drivers {
+		i, ok := byAccount[d.Account]
+		if !ok {
+			i = len(v.Polling)
+			byAccount[d.Account] = i
+			v.Polling = append(v.Polling, accountPolling{Account: d.Account, On: d.Polling})
+		}
+		v.Polling[i].Vehicles = append(v.Polling[i].Vehicles, d.Name)
+	}
 	credit := rep.MonthlyCreditUSD * float64(max(len(rep.Accounts), 1))
 	if credit > 0 {
 		v.CreditShare = min(100, rep.ProjectedUSD/credit*100)
 		v.Over = rep.ProjectedUSD > credit
 	}
 	u.render(w, r, http.StatusOK, "cost", page{Title: "Cost", Nav: "cost", CSRF: s.CSRF, Data: v})
+}
+
+// setPolling switches an account's polling (account, on=on|off).
+func (u *UI) setPolling(w http.ResponseWriter, r *http.Request, _ Session) {
+	if u.o.Polling == nil {
+		http.Error(w, "Polling cannot be switched here.", http.StatusNotFound)
+		return
+	}
+	on := r.PostFormValue("on") == "on"
+	if err := u.o.Polling.SetPolling(r.Context(), r.PostFormValue("account"), on); err != nil {
+		u.callFailed(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cost#cost-drivers", http.StatusSeeOther)
 }

@@ -28,6 +28,7 @@ type Options struct {
 	Sessions SessionStore
 	History  web.History // nil: no charts
 	Cost     web.Cost    // nil: no cost page
+	Polling  Polling     // nil: the cost page shows polling but cannot switch it
 	Setup    Setup       // nil: no setup wizard
 	Logger   *slog.Logger
 	// Secure marks the cookies Secure even on plain HTTP (behind a TLS
@@ -99,6 +100,7 @@ func (u *UI) routes() {
 	u.mux.HandleFunc("POST /call", u.form(u.call))
 	u.mux.HandleFunc("GET /history", u.page(u.history))
 	u.mux.HandleFunc("GET /cost", u.page(u.cost))
+	u.mux.HandleFunc("POST /cost/polling", u.form(u.setPolling))
 	u.mux.HandleFunc("GET /setup", u.page(u.setupPage))
 	u.mux.HandleFunc("POST /setup/{step}", u.form(u.runStep))
 	u.mux.HandleFunc("GET /auth/callback", u.page(u.authCallback))
