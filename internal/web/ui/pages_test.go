@@ -231,3 +231,44 @@ func BenchmarkDashboard(b *testing.B) {
 	}
 	b.SetBytes(int64(n))
 }
+
+type fakePolling struct {
+	calls []string
+}
+
+func (f *fakePolling) SetPolling(_ context.Context, account string, on bool) error {
+	if account != "a" {
+		return &entity.Error{Kind: entity.KindBadRequest, Message: "No account " + account + "."}
+	}
+	f.calls = append(f.calls, fmt.Sprintf("%s=%v", account, on))
+	return nil
+}
+
+// The cost page's polling switch needs the CSRF token, switches the
+// account the form names, and shows a refusal's message.
+func TestPollingSwitch(t *testing.T) {
+	rep := web.CostReport{Month: "2026-12", MonthlyCreditUSD: 10,
+		Drivers: []web.CostDriver{{Account: "a", Device: "LRWXF7EK4KC700000", Polling: true, IntervalSeconds: 600}}}
+	pol := &fakePolling{}
+	s := newSite(t, func(o *Options) { o.Cost, o.Polling = fakeCost{rep}, pol })
+	b := s.browser(t)
+	csrf := b.signIn(apiToken, "")
+	page := b.get("/cost").body
+	if !strings.Contains(page, `name="account" value="a"><input type="hidden" name="on" value="off">`) ||
+		!strings.Contains(page, `aria-label="Polling of Test"`) {
+		t.Fatalf("no switch to turn account a's polling off:\n%s", page)
+	}
+	if a := b.do(http.MethodPost, "/cost/polling", url.Values{"account": {"a"}, "on": {"off"}}, nil); a.status != http.StatusForbidden || len(pol.calls) != 0 {
+		t.Fatalf("without the CSRF token: %d, calls %v", a.status, pol.calls)
+	}
+	if a := b.do(http.MethodPost, "/cost/polling", url.Values{"csrf": {csrf}, "account": {"a"}, "on": {"off"}}, nil); a.status != http.StatusSeeOther {
+		t.Fatalf("switch off: %d %s", a.status, a.body)
+	}
+	if fmt.Sprint(pol.calls) != "[a=false]" {
+		t.Errorf("calls %v, want [a=false]", pol.calls)
+	}
+	a := b.do(http.MethodPost, "/cost/polling", url.Values{"csrf": {csrf}, "account": {"zz"}, "on": {"on"}}, nil)
+	if a.status != http.StatusBadRequest || !strings.Contains(a.body, "No account zz.") {
+		t.Errorf("unknown account: %d %s", a.status, a.body)
+	}
+}
