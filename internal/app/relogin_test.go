@@ -53,6 +53,9 @@ func TestRefreshRefusedNeedsLogin(t *testing.T) {
 		if got := s.ReloginNeeded(); len(got) != 1 || got[0] != s.account.ID {
 			t.Errorf("ReloginNeeded = %v", got)
 		}
+		if al := s.alerts(); len(al) != 1 || !strings.Contains(al[0].Text, s.account.ID) || al[0].Link != "/setup#step-login" {
+			t.Errorf("the web UI's alerts = %+v, want one that sends the account to sign in again", al)
+		}
 		cancel()
 		if err := <-done; err != nil {
 			t.Fatal(err)

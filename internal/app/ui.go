@@ -57,7 +57,7 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 		}
 		pages, err = ui.New(ui.Options{
 			Registry: reg, Gate: gate, Sessions: cfg.UISessions, History: cfg.History, Cost: cfg.Cost,
-			Polling: polling, Logger: cfg.Logger, Setup: cfg.Setup,
+			Polling: polling, Alerts: a.alerts, Logger: cfg.Logger, Setup: cfg.Setup,
 		})
 		if err != nil {
 			return nil, err
@@ -84,4 +84,17 @@ func (a *App) handler(reg *entity.Registry, cfg Config) (http.Handler, error) {
 	mux.Handle("/metrics", api)
 	mux.Handle("/", pages)
 	return withKeyHosting(mux, cfg.PublicKeyPEM), nil
+}
+
+// alerts are what the web UI shows on top of every page: the accounts
+// whose sign-in Tesla refused, with the way to sign in again.
+func (a *App) alerts() []ui.Alert {
+	var out []ui.Alert
+	for _, id := range a.ReloginNeeded() {
+		out = append(out, ui.Alert{
+			Text: "Tesla refused the sign-in of account " + id + ": its cars and sites are unavailable until it signs in again.",
+			Link: "/setup#step-login", LinkText: "Sign in again",
+		})
+	}
+	return out
 }

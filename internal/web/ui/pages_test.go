@@ -272,3 +272,24 @@ func TestPollingSwitch(t *testing.T) {
 		t.Errorf("unknown account: %d %s", a.status, a.body)
 	}
 }
+
+// Alerts are shown on top of every signed-in page with their link, and
+// their text is escaped.
+func TestAlerts(t *testing.T) {
+	s := newSite(t, func(o *Options) {
+		o.Alerts = func() []Alert {
+			return []Alert{{Text: "Tesla refused <account>", Link: "/setup#step-login", LinkText: "Sign in again"}}
+		}
+	})
+	b := s.browser(t)
+	if page := b.get("/login").body; strings.Contains(page, "Tesla refused") {
+		t.Error("an alert is shown before signing in")
+	}
+	b.signIn(apiToken, "")
+	for _, path := range []string{"/", "/entities"} {
+		page := b.get(path).body
+		if !strings.Contains(page, `<p class="alert" role="alert">Tesla refused &lt;account&gt; <a href="/setup#step-login">Sign in again</a></p>`) {
+			t.Errorf("%s lacks the alert", path)
+		}
+	}
+}

@@ -11,11 +11,12 @@ import (
 // page is what every template gets: the layout's needs and the page's
 // own Data.
 type page struct {
-	Title string
-	Nav   string      // the active navigation entry
-	CSRF  string      // empty: not signed in (no navigation)
-	Rules template.JS // how the script shows states (set by render)
-	Data  any
+	Title  string
+	Nav    string      // the active navigation entry
+	CSRF   string      // empty: not signed in (no navigation)
+	Rules  template.JS // how the script shows states (set by render)
+	Alerts []Alert     // what needs the person now (set by render)
+	Data   any
 }
 
 // pageNames are the templates under templates/, each defining "content"
@@ -82,6 +83,9 @@ func parsePages() (map[string]*template.Template, error) {
 func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	if p.CSRF != "" {
 		p.Rules = formatRules(vehicleNames(u.o.Registry.Devices()))
+		if u.o.Alerts != nil {
+			p.Alerts = u.o.Alerts()
+		}
 	}
 	var b bytes.Buffer
 	if err := u.pages[name].Execute(&b, p); err != nil {

@@ -29,8 +29,11 @@ type Options struct {
 	History  web.History // nil: no charts
 	Cost     web.Cost    // nil: no cost page
 	Polling  Polling     // nil: the cost page shows polling but cannot switch it
-	Setup    Setup       // nil: no setup wizard
-	Logger   *slog.Logger
+	// Alerts, when set, are shown on top of every page: what needs the
+	// person now (an account whose sign-in Tesla refused).
+	Alerts func() []Alert
+	Setup  Setup // nil: no setup wizard
+	Logger *slog.Logger
 	// Secure marks the cookies Secure even on plain HTTP (behind a TLS
 	// proxy that is not among the gate's trusted proxies); they always are
 	// on TLS and behind a trusted proxy that says X-Forwarded-Proto: https.
@@ -38,6 +41,11 @@ type Options struct {
 	SessionTTL time.Duration  // default 14 days
 	Location   *time.Location // for times shown (default the local zone)
 	Now        func() time.Time
+}
+
+// Alert is a message on top of every page, with a link to what fixes it.
+type Alert struct {
+	Text, Link, LinkText string
 }
 
 // UI is the web UI's handler and its session check.
