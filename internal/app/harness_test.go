@@ -28,8 +28,9 @@ type simApp struct {
 	vin     string
 	siteID  int64
 	client  *fleet.Client
-	refresh string   // the refresh token the app started with
-	metrics *metrics // the app's, a sink of the client's ledger
+	refresh string                  // the refresh token the app started with
+	metrics *metrics                // the app's, a sink of the client's ledger
+	tokens  *fleet.MemoryTokenStore // the account's token store (a new login saves here)
 }
 
 func newSimApp(t *testing.T, scopes []string, mutate func(*sim.Cloud)) *simApp {
@@ -85,7 +86,7 @@ func newSimAppWith(t testing.TB, opts sim.Options, scopes []string, mutate func(
 		t.Fatal(err)
 	}
 	metrics.bind(a)
-	s := &simApp{App: a, cloud: cloud, account: acct, client: client, refresh: tok.RefreshToken, metrics: metrics}
+	s := &simApp{App: a, cloud: cloud, account: acct, client: client, refresh: tok.RefreshToken, metrics: metrics, tokens: store}
 	s.vin = *products.Vehicles()[0].VIN
 	for _, site := range products.EnergySites() {
 		if site.HasComponents() {

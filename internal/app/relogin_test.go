@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/teslafleet/teslafleet/internal/entity"
 	"github.com/teslafleet/teslafleet/internal/sim/oauth"
 )
@@ -55,6 +57,28 @@ func TestRefreshRefusedNeedsLogin(t *testing.T) {
 		}
 		if al := s.alerts(); len(al) != 1 || !strings.Contains(al[0].Text, s.account.ID) || al[0].Link != "/setup#step-login" {
 			t.Errorf("the web UI's alerts = %+v, want one that sends the account to sign in again", al)
+		}
+
+		// The person signs in again (the wizard or teslafleet login saves
+		// the new token): the next refresh uses it, without a restart.
+		fresh, err := s.cloud.MintToken(s.account.Email, allScopes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.tokens.Save(ctx, &oauth2.Token{AccessToken: fresh.AccessToken, RefreshToken: fresh.RefreshToken, TokenType: "Bearer",
+			Expiry: time.Now().Add(time.Duration(fresh.ExpiresIn) * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(11 * time.Minute) // the next vehicle refresh
+		synctest.Wait()
+		if got := s.state(t, "sensor.test_battery_level"); got == entity.StateUnavailable {
+			t.Errorf("after signing in again the battery level is still %q", got)
+		}
+		if got := s.ReloginNeeded(); len(got) != 0 {
+			t.Errorf("ReloginNeeded = %v after signing in again", got)
+		}
+		if al := s.alerts(); len(al) != 0 {
+			t.Errorf("alerts after signing in again: %+v", al)
 		}
 		cancel()
 		if err := <-done; err != nil {
