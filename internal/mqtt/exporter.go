@@ -1,7 +1,6 @@
 package mqtt
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,7 +67,7 @@ type Exporter struct {
 	q         *backlog
 	keys      *keys
 	devices   map[string]entity.Device
-	configs   map[string][]byte          // config topic → the payload last queued
+	configs   map[string]digest          // config topic → the digest of the payload last queued
 	unavail   map[string]map[string]bool // device → entity_id → unavailable
 	online    map[string]bool            // device → its last availability
 
@@ -99,7 +98,7 @@ func New(o Options) (*Exporter, error) {
 		o: o, log: o.Logger, wake: make(chan struct{}, 1),
 		d:    describer{t: o.Topics, units: o.Registry.Units(), version: o.Version},
 		q:    newBacklog(o.Backlog),
-		keys: newKeys(), devices: map[string]entity.Device{}, configs: map[string][]byte{},
+		keys: newKeys(), devices: map[string]entity.Device{}, configs: map[string]digest{},
 		unavail: map[string]map[string]bool{}, online: map[string]bool{},
 	}, nil
 }
@@ -307,10 +306,11 @@ func (e *Exporter) entityLocked(info entity.Info, st *entity.State) {
 			continue
 		}
 		t := e.o.Topics.Config(c.component, c.uniqueID)
-		if bytes.Equal(e.configs[t], b) {
+		sum := digestOf(b)
+		if last, ok := e.configs[t]; ok && last == sum {
 			continue
 		}
-		e.configs[t] = b
+		e.configs[t] = sum
 		e.q.put(message{topic: t, payload: b, retain: true})
 	}
 	e.q.put(message{topic: root + "/state", payload: []byte(st.State), retain: true})
