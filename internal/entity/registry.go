@@ -119,6 +119,35 @@ func (r *Registry) Entities() []Info {
 	return out
 }
 
+// Listed is an entity with its state (nil while it is disabled).
+type Listed struct {
+	Info  Info
+	State *State
+}
+
+// Walk returns up to n entities from position from, in creation order,
+// each with its state, and the position after them: a subscriber that
+// publishes everything (MQTT after a connect) reads the registry a page
+// at a time instead of copying it whole. An empty page means the end.
+func (r *Registry) Walk(from, n int) ([]Listed, int) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if from < 0 || from >= len(r.entities) {
+		return nil, len(r.entities)
+	}
+	end := min(from+n, len(r.entities))
+	out := make([]Listed, 0, end-from)
+	for _, e := range r.entities[from:end] {
+		l := Listed{Info: e.info(r.opts.Units)}
+		if e.state != nil {
+			st := *e.state
+			l.State = &st
+		}
+		out = append(out, l)
+	}
+	return out, end
+}
+
 // Entity describes one entity by entity_id.
 func (r *Registry) Entity(entityID string) (Info, bool) {
 	r.mu.RLock()

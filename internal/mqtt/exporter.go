@@ -17,8 +17,7 @@ import (
 // (*entity.Registry satisfies it).
 type Registry interface {
 	Subscribe(n int) *entity.Subscription
-	States() []entity.State
-	Entities() []entity.Info
+	Walk(from, n int) ([]entity.Listed, int)
 	Entity(entityID string) (entity.Info, bool)
 	Devices() []entity.Device
 	Units() entity.UnitSystem
@@ -70,6 +69,8 @@ type Exporter struct {
 	configs   map[string]digest          // config topic → the digest of the payload last queued
 	unavail   map[string]map[string]bool // device → entity_id → unavailable
 	online    map[string]bool            // device → its last availability
+	walk      int                        // the republish's position in the registry; -1: none under way
+	stale     []string                   // swept config topics, cleared once the republish is over
 
 	published, commands, cmdErrors atomic.Uint64
 }
@@ -99,7 +100,7 @@ func New(o Options) (*Exporter, error) {
 		d:    describer{t: o.Topics, units: o.Registry.Units(), version: o.Version},
 		q:    newBacklog(o.Backlog),
 		keys: newKeys(), devices: map[string]entity.Device{}, configs: map[string]digest{},
-		unavail: map[string]map[string]bool{}, online: map[string]bool{},
+		unavail: map[string]map[string]bool{}, online: map[string]bool{}, walk: -1,
 	}, nil
 }
 
@@ -214,6 +215,7 @@ func (e *Exporter) send(ctx context.Context) {
 				e.mu.Unlock()
 				break
 			}
+			e.refillLocked()
 			m, ok := e.q.take()
 			e.mu.Unlock()
 			if !ok {
@@ -232,16 +234,13 @@ func (e *Exporter) send(ctx context.Context) {
 	}
 }
 
-// republish queues the bridge status and every entity, device and
-// disabled entity's removal, whatever was queued before.
+// republish starts publishing everything again: the bridge status now,
+// then every entity (its configs, state and attributes, or a disabled
+// one's removal) and every device's availability, a page at a time as the
+// sender drains the backlog (refillLocked), so a large fleet neither
+// overflows the backlog nor copies the registry at once.
 func (e *Exporter) republish() {
 	devices := e.o.Registry.Devices()
-	infos := e.o.Registry.Entities()
-	states := e.o.Registry.States()
-	byID := make(map[string]*entity.State, len(states))
-	for i := range states {
-		byID[states[i].EntityID] = &states[i]
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.q.put(message{topic: e.o.Topics.Status(), payload: []byte("online"), retain: true})
@@ -249,11 +248,38 @@ func (e *Exporter) republish() {
 		e.devices[d.ID] = d
 	}
 	clear(e.configs)
-	for _, info := range infos {
-		e.entityLocked(info, byID[info.EntityID])
-	}
-	for _, d := range devices {
-		e.availabilityLocked(d.ID, true)
+	e.walk = 0
+}
+
+// Pacing of a republish: pages of at most walkPage entities are read
+// while the backlog is under half full, each small enough to fit in what
+// is free (an entity queues at most msgsPerEntity messages: a media
+// player's parts with their states and attributes).
+const (
+	walkPage      = 256
+	msgsPerEntity = 32
+)
+
+// refillLocked queues the republish's next page while the backlog is low;
+// after the last, every device's availability, and the swept configs
+// that no entity has.
+func (e *Exporter) refillLocked() {
+	for e.walk >= 0 && e.q.len() < max(1, e.q.limit/2) {
+		n := min(walkPage, max(1, (e.q.limit-e.q.len())/msgsPerEntity))
+		page, next := e.o.Registry.Walk(e.walk, n)
+		for _, l := range page {
+			e.entityLocked(l.Info, l.State)
+		}
+		if len(page) > 0 {
+			e.walk = next
+			continue
+		}
+		e.walk = -1
+		for id := range e.devices {
+			e.availabilityLocked(id, true)
+		}
+		e.clearStaleLocked(e.stale)
+		e.stale = nil
 	}
 }
 

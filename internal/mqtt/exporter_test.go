@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -29,14 +30,22 @@ func (f *fakeRegistry) Entity(id string) (entity.Info, bool) {
 	}
 	return entity.Info{}, false
 }
-func (f *fakeRegistry) States() []entity.State {
+func (f *fakeRegistry) Walk(from, n int) ([]entity.Listed, int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []entity.State
-	for _, i := range f.infos {
-		out = append(out, f.state[i.EntityID])
+	if from >= len(f.infos) {
+		return nil, len(f.infos)
 	}
-	return out
+	end := min(from+n, len(f.infos))
+	var out []entity.Listed
+	for _, i := range f.infos[from:end] {
+		l := entity.Listed{Info: i}
+		if st, ok := f.state[i.EntityID]; ok {
+			l.State = &st
+		}
+		out = append(out, l)
+	}
+	return out, end
 }
 func (f *fakeRegistry) Devices() []entity.Device { return []entity.Device{dev()} }
 
@@ -226,4 +235,52 @@ func TestCommandFor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A republish larger than the backlog publishes every entity without
+// dropping any: it is read from the registry a page at a time as the
+// sender drains the backlog.
+func TestRepublishLargerThanTheBacklog(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const n = 3000 // 3 messages each (config, state, attributes) against a backlog of 100
+		reg := &fakeRegistry{Registry: entity.New(entity.Options{}), state: map[string]entity.State{}}
+		for i := range n {
+			s := subj(entity.Sensor, "k"+strconv.Itoa(i), "Sensor "+strconv.Itoa(i), nil, strconv.Itoa(i))
+			reg.infos = append(reg.infos, s.info)
+			reg.state[s.info.EntityID] = entity.State{EntityID: s.info.EntityID, State: strconv.Itoa(i)}
+		}
+		c := &fakeClient{}
+		x, err := New(Options{Registry: reg, Client: c, Backlog: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() { defer close(done); _ = x.Run(ctx) }()
+		synctest.Wait()
+		c.set(true)
+		synctest.Wait()
+		configs, states := 0, 0
+		c.mu.Lock()
+		for _, m := range c.got {
+			switch {
+			case strings.HasSuffix(m.topic, "/config"):
+				configs++
+			case strings.HasSuffix(m.topic, "/state"):
+				states++
+			}
+		}
+		c.mu.Unlock()
+		if configs != n || states != n {
+			t.Errorf("published %d configs and %d states, want %d each", configs, states, n)
+		}
+		if s := x.Stats(); s.Dropped != 0 || s.Backlog != 0 {
+			t.Errorf("stats %+v: want nothing dropped or left", s)
+		}
+		if got := c.published("teslafleet/5YJ3E1EA1PF000001/availability"); len(got) != 1 || got[0] != "online" {
+			t.Errorf("availability after the republish: %v", got)
+		}
+		cancel()
+		<-done
+	})
 }

@@ -66,9 +66,20 @@ func (e *Exporter) ours(payload []byte) bool {
 	return false
 }
 
-// clearStale empties the configs among topics that no entity has now.
+// clearStale empties the configs among topics that no entity has; while
+// a republish is under way it waits for its end (until then e.configs is
+// not complete).
 func (e *Exporter) clearStale(topics []string) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.walk >= 0 {
+		e.stale = append(e.stale, topics...)
+		return
+	}
+	e.clearStaleLocked(topics)
+}
+
+func (e *Exporter) clearStaleLocked(topics []string) {
 	n := 0
 	for _, t := range topics {
 		if _, current := e.configs[t]; current {
@@ -77,7 +88,6 @@ func (e *Exporter) clearStale(topics []string) {
 		e.q.put(message{topic: t, retain: true})
 		n++
 	}
-	e.mu.Unlock()
 	if n > 0 {
 		e.log.Info("mqtt: cleared discovery configs of entities that are gone", "configs", n)
 		e.signal()
