@@ -27,7 +27,8 @@
 // bounded backlog (the latest payload per topic wins) that a sender drains
 // while the broker is there. After every (re)connect, and when Home
 // Assistant announces itself on homeassistant/status, it republishes
-// everything. Commands go through Registry.Call, the REST API's path, so
+// everything — a page of the registry at a time (Registry.Walk) as the
+// sender drains the backlog, so a fleet of any size fits. Commands go through Registry.Call, the REST API's path, so
 // they are validated the same way: an invalid payload is refused before
 // anything is sent to Tesla, and answered on the entity's error topic.
 //
