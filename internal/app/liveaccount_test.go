@@ -3,29 +3,17 @@ package app
 import (
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/teslafleet/teslafleet/internal/sim"
 )
 
 // serve starts with no account; one signed in through the web UI's setup
 // wizard is served at once: its cars' entities appear in the REST API and
 // are polled, without a restart.
 func TestServeAddsAnAccountSignedInFromTheUI(t *testing.T) {
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "sim.yaml")
-	if err := writeSimConfig(cfgPath, srv); err != nil {
-		t.Fatal(err)
-	}
-	base, stop := runServe(t, cfgPath, filepath.Join(dir, "data"), "TESLAFLEET_POLLING_INTERVAL=1s")
+	srv, cfgPath, dataDir := simServeEnv(t)
+	base, stop := runServe(t, cfgPath, dataDir, "TESLAFLEET_POLLING_INTERVAL=1s")
 	defer func() {
 		if out, err := stop(); err != nil {
 			t.Errorf("serve: %v\n%s", err, out)

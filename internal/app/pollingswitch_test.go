@@ -4,13 +4,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/teslafleet/teslafleet/internal/sim"
 )
 
 // The cost page's polling switch turns an account's polling off at once
@@ -18,17 +15,7 @@ import (
 // report, and stays off after serve restarts; turned on again, polling
 // resumes.
 func TestPollingSwitchOnTheCostPage(t *testing.T) {
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "sim.yaml")
-	if err := writeSimConfig(cfgPath, srv); err != nil {
-		t.Fatal(err)
-	}
-	dataDir := filepath.Join(dir, "data")
+	srv, cfgPath, dataDir := simServeEnv(t)
 	if err := RunLogin(t.Context(), LoginOptions{ConfigPath: cfgPath, DataDir: dataDir, Browser: simBrowser(srv), Wait: 20 * time.Second}, &lockedBuffer{}); err != nil {
 		t.Fatal(err)
 	}

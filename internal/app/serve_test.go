@@ -67,6 +67,23 @@ func waitMatchFor(t testing.TB, out *lockedBuffer, re *regexp.Regexp, wait time.
 // consent page, and the browser follows the redirect to the callback.
 func simBrowser(srv *sim.Server) func(string) error { return simBrowserAs(srv, DemoAccount) }
 
+// simServeEnv starts a simulator (closed when the test ends) and writes a
+// configuration pointing at it; dataDir is serve's (not made yet).
+func simServeEnv(t *testing.T) (srv *sim.Server, cfgPath, dataDir string) {
+	t.Helper()
+	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	cfgPath = filepath.Join(dir, "sim.yaml")
+	if err := writeSimConfig(cfgPath, srv); err != nil {
+		t.Fatal(err)
+	}
+	return srv, cfgPath, filepath.Join(dir, "data")
+}
+
 // runServe starts serve and returns its API's base URL and a stop function
 // that returns serve's error and output.
 func runServe(t *testing.T, cfgPath, dataDir string, env ...string) (base string, stop func() (string, error)) {
@@ -114,17 +131,7 @@ func apiStateWith(t *testing.T, base, token, id string) (string, int) {
 // shows the same entities and overrides, a sleeping car's last states
 // without a billed call, and the month's cost so far.
 func TestLoginServeRestart(t *testing.T) {
-	srv, err := sim.Start("127.0.0.1:0", sim.Options{Seed: 1, Speed: 1, WakeDelay: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "sim.yaml")
-	if err := writeSimConfig(cfgPath, srv); err != nil {
-		t.Fatal(err)
-	}
-	dataDir := filepath.Join(dir, "data")
+	srv, cfgPath, dataDir := simServeEnv(t)
 
 	var loginOut lockedBuffer
 	if err := RunLogin(context.Background(), LoginOptions{ConfigPath: cfgPath, DataDir: dataDir, Browser: simBrowser(srv), Wait: 20 * time.Second}, &loginOut); err != nil {

@@ -136,17 +136,27 @@ func newFake(t *testing.T, backlog int) (*Exporter, *fakeClient, *fakeRegistry) 
 	return x, c, reg
 }
 
+// runConnected runs x (inside a synctest bubble) and connects c; stop ends
+// the run.
+func runConnected(x *Exporter, c *fakeClient) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = x.Run(ctx) }()
+	synctest.Wait()
+	c.set(true)
+	synctest.Wait()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
 // While the broker is away the backlog keeps one message per topic (the
 // latest), the changes never wait, and the reconnect publishes the latest.
 func TestBacklogWhileTheBrokerIsAway(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		x, c, reg := newFake(t, 100)
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = x.Run(ctx) }()
-		synctest.Wait()
-		c.set(true)
-		synctest.Wait()
+		stop := runConnected(x, c)
 		const topic = "teslafleet/5YJ3E1EA1PF000001/battery_level/state"
 		if got := c.published(topic); len(got) != 1 || got[0] != "50" {
 			t.Fatalf("after connect %s: %v", topic, got)
@@ -170,8 +180,7 @@ func TestBacklogWhileTheBrokerIsAway(t *testing.T) {
 		if got := c.published(topic); len(got) != 2 || got[1] != "1000" {
 			t.Errorf("after the reconnect %s: %v, want the latest once", topic, got)
 		}
-		cancel()
-		<-done
+		stop()
 	})
 }
 
@@ -254,12 +263,7 @@ func TestRepublishLargerThanTheBacklog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = x.Run(ctx) }()
-		synctest.Wait()
-		c.set(true)
-		synctest.Wait()
+		stop := runConnected(x, c)
 		configs, states := 0, 0
 		c.mu.Lock()
 		for _, m := range c.got {
@@ -280,7 +284,6 @@ func TestRepublishLargerThanTheBacklog(t *testing.T) {
 		if got := c.published("teslafleet/5YJ3E1EA1PF000001/availability"); len(got) != 1 || got[0] != "online" {
 			t.Errorf("availability after the republish: %v", got)
 		}
-		cancel()
-		<-done
+		stop()
 	})
 }

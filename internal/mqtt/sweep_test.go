@@ -1,7 +1,6 @@
 package mqtt
 
 import (
-	"context"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,12 +13,7 @@ import (
 func TestSweepClearsStaleConfigs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		x, c, _ := newFake(t, 100)
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan struct{})
-		go func() { defer close(done); _ = x.Run(ctx) }()
-		synctest.Wait()
-		c.set(true)
-		synctest.Wait()
+		stop := runConnected(x, c)
 
 		filter := "homeassistant/+/+/config"
 		current := "homeassistant/sensor/5YJ3E1EA1PF000001-charge_state_battery_level/config"
@@ -62,7 +56,6 @@ func TestSweepClearsStaleConfigs(t *testing.T) {
 		if c.deliver(filter, "homeassistant/sensor/LATE-odometer/config", cfg("teslafleet", "teslafleet/status")) {
 			t.Error("the configs are still read after the window")
 		}
-		cancel()
-		<-done
+		stop()
 	})
 }
