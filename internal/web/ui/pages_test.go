@@ -293,3 +293,32 @@ func TestAlerts(t *testing.T) {
 		}
 	}
 }
+
+// A control offers as buttons the services its entity has, in the
+// platform's order, each named after the entity.
+func TestButtonsFor(t *testing.T) {
+	for _, c := range []struct {
+		platform string
+		has      []string
+		want     string
+	}{
+		{"cover", []string{"close_cover", "open_cover"}, "[open_cover:Open:Open Trunk close_cover:Close:Close Trunk]"},
+		{"lock", []string{"lock", "unlock"}, "[lock:Lock:Lock Trunk unlock:Unlock:Unlock Trunk]"},
+		{"media_player", []string{"media_play_pause", "volume_set"}, "[media_play_pause:Play/pause:Play or pause Trunk]"},
+		{"switch", []string{"turn_on"}, "[]"},
+	} {
+		t.Run(c.platform, func(t *testing.T) {
+			has := map[string]bool{}
+			for _, s := range c.has {
+				has[s] = true
+			}
+			var got []string
+			for _, b := range buttonsFor(c.platform, "Trunk", has) {
+				got = append(got, b.Service+":"+b.Label+":"+b.Name)
+			}
+			if fmt.Sprint(got) != c.want {
+				t.Errorf("got %v, want %s", got, c.want)
+			}
+		})
+	}
+}

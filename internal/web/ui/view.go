@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -37,9 +38,37 @@ type control struct {
 	Modes, Presets []string
 	Preset         string
 	Target         string
-	// cover, lock, media: the services the entity has
+	// cover, lock, media: the service buttons the entity has
+	Domain   string
+	Buttons  []serviceButton
 	Services map[string]bool
 	Volume   float64
+}
+
+// serviceButton is one button of a control that calls a service by name.
+type serviceButton struct {
+	Service, Label, Name string // Name is the accessible name
+}
+
+// serviceButtons are, per platform, the services a control offers as
+// buttons, in order; an entity shows those it has. Name takes the
+// entity's name.
+var serviceButtons = map[string][]struct{ service, label, name string }{
+	"cover": {{"open_cover", "Open", "Open %s"}, {"close_cover", "Close", "Close %s"}, {"stop_cover", "Stop", "Stop %s"}},
+	"lock":  {{"lock", "Lock", "Lock %s"}, {"unlock", "Unlock", "Unlock %s"}},
+	"media_player": {{"media_previous_track", "Previous", "Previous track on %s"},
+		{"media_play_pause", "Play/pause", "Play or pause %s"}, {"media_next_track", "Next", "Next track on %s"}},
+}
+
+// buttonsFor are the service buttons of an entity of platform p named name.
+func buttonsFor(p, name string, has map[string]bool) []serviceButton {
+	var out []serviceButton
+	for _, b := range serviceButtons[p] {
+		if has[b.service] {
+			out = append(out, serviceButton{Service: b.service, Label: b.label, Name: fmt.Sprintf(b.name, name)})
+		}
+	}
+	return out
 }
 
 // snapshot is the registry read once for a page: devices in order and
@@ -95,11 +124,11 @@ func (u *UI) item(in entity.Info, s entity.State, names map[string]string) item 
 	it.Seen = s.LastReported.Time
 	it.Available = s.State != "unavailable" && s.State != ""
 	it.Display = display(p, s, u.o.Location, names)
-	it.Control = controlFor(p, in, s)
+	it.Control = controlFor(p, in, s, it.Name)
 	return it
 }
 
-func controlFor(p string, in entity.Info, s entity.State) control {
+func controlFor(p string, in entity.Info, s entity.State, name string) control {
 	has := map[string]bool{}
 	for _, sv := range in.Services {
 		has[sv] = true
@@ -129,11 +158,13 @@ func controlFor(p string, in entity.Info, s entity.State) control {
 			c.Target = strconv.FormatFloat(t, 'f', -1, 64)
 		}
 		return c
-	case "cover", "lock", "update":
+	case "cover", "lock":
+		return control{Kind: "buttons", Domain: p, Buttons: buttonsFor(p, name, has)}
+	case "update":
 		return control{Kind: p, Services: has}
 	case "media_player":
 		v, _ := attrFloat(a, "volume_level")
-		return control{Kind: "media", Services: has, Volume: roundTo(v*100, 0)}
+		return control{Kind: "media", Domain: p, Buttons: buttonsFor(p, name, has), Services: has, Volume: roundTo(v*100, 0)}
 	}
 	return control{}
 }
