@@ -1,14 +1,11 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -65,22 +62,10 @@ func TestBrowserUI(t *testing.T) {
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	node := exec.CommandContext(ctx, "node", "ui.mjs")
-	node.Dir = dir
-	node.Env = append(os.Environ(), "TF_BASE="+base, "TF_TOKEN="+browserToken, "TF_SIM="+simURL,
-		"TF_SHOTS="+shots, "TF_CHROMIUM="+chromium, "TMPDIR="+tmp, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1")
-	var stderr strings.Builder
-	node.Stderr = &stderr
-	stdout, err := node.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := node.Start(); err != nil {
-		t.Fatal(err)
-	}
+	node := testfixture.StartNode(t, ctx, dir, []string{"TF_BASE=" + base, "TF_TOKEN=" + browserToken, "TF_SIM=" + simURL,
+		"TF_SHOTS=" + shots, "TF_CHROMIUM=" + chromium, "TMPDIR=" + tmp, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1"}, "ui.mjs")
 	got := map[string]browserStep{}
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(nil, 1<<22)
+	sc := node.Lines()
 	for sc.Scan() {
 		var s browserStep
 		if err := json.Unmarshal(sc.Bytes(), &s); err != nil || s.Step == "" {
@@ -96,7 +81,7 @@ func TestBrowserUI(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s, ok := got[name]
 			if !ok {
-				t.Fatalf("the script never reported this step (exit: %v)\n%s", werr, stderr.String())
+				t.Fatalf("the script never reported this step (exit: %v)", werr)
 			}
 			t.Logf("%d ms", s.MS)
 			for _, n := range s.Notes {
@@ -108,7 +93,7 @@ func TestBrowserUI(t *testing.T) {
 		})
 	}
 	if werr != nil {
-		t.Errorf("the script failed: %v\n%s", werr, stderr.String())
+		t.Errorf("the script failed: %v", werr)
 	}
 }
 

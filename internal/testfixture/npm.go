@@ -1,10 +1,13 @@
 package testfixture
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -46,4 +49,43 @@ func NPMProject(t testing.TB, src string, required bool, files ...string) string
 	}
 	t.Logf("npm ci: %v", time.Since(start).Round(time.Millisecond))
 	return dir
+}
+
+// Node is a running Node script of an NPMProject.
+type Node struct {
+	cmd    *exec.Cmd
+	lines  *bufio.Scanner
+	stderr strings.Builder
+}
+
+// StartNode runs `node script args…` in dir with env added to the
+// process's; its standard output is read line by line (Lines).
+func StartNode(t testing.TB, ctx context.Context, dir string, env []string, script string, args ...string) *Node {
+	t.Helper()
+	n := &Node{cmd: exec.CommandContext(ctx, "node", append([]string{script}, args...)...)}
+	n.cmd.Dir = dir
+	n.cmd.Env = append(os.Environ(), env...)
+	n.cmd.Stderr = &n.stderr
+	out, err := n.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	n.lines = bufio.NewScanner(out)
+	n.lines.Buffer(nil, 1<<22)
+	return n
+}
+
+// Lines reads the script's output: each Scan is one line (Bytes, Text).
+func (n *Node) Lines() *bufio.Scanner { return n.lines }
+
+// Wait waits for the script to end (read Lines to the end first); the
+// error carries what it wrote on standard error.
+func (n *Node) Wait() error {
+	if err := n.cmd.Wait(); err != nil {
+		return fmt.Errorf("%s: %w\n%s", n.cmd.Args[1], err, n.stderr.String())
+	}
+	return nil
 }

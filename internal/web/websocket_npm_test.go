@@ -1,12 +1,9 @@
 package web
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,20 +24,9 @@ func TestWebSocketJSClient(t *testing.T) {
 
 	f := newWSFixture(t)
 	srv := f.serve(t)
-	node := exec.CommandContext(ctx, "node", "client.mjs", srv.URL, token)
-	node.Dir = dir
-	var stderr strings.Builder
-	node.Stderr = &stderr
-	stdout, err := node.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := node.Start(); err != nil {
-		t.Fatal(err)
-	}
+	node := testfixture.StartNode(t, ctx, dir, nil, "client.mjs", srv.URL, token)
 	steps := map[string][]map[string]any{}
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(nil, 1<<22)
+	sc := node.Lines()
 	for sc.Scan() {
 		var line map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
@@ -53,7 +39,7 @@ func TestWebSocketJSClient(t *testing.T) {
 		}
 	}
 	if err := node.Wait(); err != nil {
-		t.Fatalf("client: %v\n%s", err, stderr.String())
+		t.Fatal(err)
 	}
 	one := func(step string) map[string]any {
 		t.Helper()
